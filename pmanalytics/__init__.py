@@ -1,0 +1,61 @@
+"""pmanalytics: blameless incident post-mortems as DataFrames, sessions and dashboards.
+
+Examples
+--------
+>>> import pmanalytics as pm
+>>> corpus = pm.load("data/")                                 # doctest: +SKIP
+>>> corpus.incidents.groupby("severity").size()               # doctest: +SKIP
+"""
+
+from ._errors import CacheError, IngestError, ModelError, PMError
+from ._files import dumps, loads, read, write
+from ._model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    ITEM_SECTIONS,
+    PARTICIPANT_ROLES,
+    POSTMORTEM_STATUSES,
+    TIMELINE_KINDS,
+    Action,
+    Impact,
+    Item,
+    Link,
+    Participant,
+    PostMortem,
+    Review,
+    Severity,
+    Theme,
+    TimelineEvent,
+    slugify,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTION_KINDS",
+    "ACTION_STATUSES",
+    "ITEM_SECTIONS",
+    "PARTICIPANT_ROLES",
+    "POSTMORTEM_STATUSES",
+    "TIMELINE_KINDS",
+    "Action",
+    "CacheError",
+    "Impact",
+    "IngestError",
+    "Item",
+    "Link",
+    "ModelError",
+    "PMError",
+    "Participant",
+    "PostMortem",
+    "Review",
+    "Severity",
+    "Theme",
+    "TimelineEvent",
+    "__version__",
+    "dumps",
+    "loads",
+    "read",
+    "slugify",
+    "write",
+]

@@ -1,0 +1,531 @@
+"""The canonical post-mortem file: Markdown with YAML front matter.
+
+Structured fields live in the front matter; the narrative (what happened, impact)
+and the four sections live in the body, one bullet per item, so that a person can
+read, edit and diff the file in any editor. An item's metadata (id, author, votes,
+theme, ...) sits on its last line as an HTML comment, invisible when rendered::
+
+    ---
+    id: 2024-03-01-api-outage
+    title: API outage
+    status: reviewed
+    ...
+    ---
+
+    ## What happened
+
+    A config push removed the API's route table.
+
+    ## What went well
+
+    - Paging reached the on-call engineer within two minutes.
+      <!-- {"id": "i-1", "author": "ana", "votes": 3} -->
+
+:func:`dumps` checks every file it renders by reading it back; anything the body
+cannot carry exactly (say, a summary that itself contains ``## headings``) is
+written to the front matter instead, so the round trip is always lossless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ._atomic import atomic_write_text
+from ._errors import IngestError, ModelError
+from ._model import Item, PostMortem, is_slug, slugify
+from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
+
+__all__ = ["dumps", "loads", "read", "write"]
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+# Block structure is all we need; skipping inline parsing halves the parse time.
+_MARKDOWN = MarkdownIt("commonmark").disable("inline")
+_ITEM_META = re.compile(r"<!--\s*(\{.*\})\s*-->")
+_LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
+_ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
+_META_FIELDS = ("id", "author", "votes", "theme_id", "created_at", "extra")
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Dumper(_BaseDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(tuple, _BaseDumper.represent_list)
+
+
+def _yaml_dump(data: dict[str, Any]) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dumps(pm: PostMortem) -> str:
+    """Render a post-mortem as the text of its canonical file.
+
+    Examples
+    --------
+    >>> from pmanalytics import PostMortem
+    >>> text = dumps(PostMortem(id="pm-1", title="Disk full", summary="The disk filled up."))
+    >>> print(text.split("## What happened")[1].strip().splitlines()[0])
+    The disk filled up.
+    >>> loads(text).title
+    'Disk full'
+    """
+    if not isinstance(pm, PostMortem):
+        raise TypeError(f"'pm' must be a PostMortem, got {type(pm).__name__}")
+    front = _front_matter(pm)
+    body_fields = {"summary": pm.summary, "impact": pm.impact.text}
+    for name, text in body_fields.items():
+        if text and not _fits_in_body(text):
+            front = _with_text_in_front(front, name, text)
+            body_fields[name] = ""
+    text = _compose(front, body_fields, pm.items)
+    if _reads_back_equal(text, pm):
+        return text
+    # Something in the items (an odd heading, say) does not survive the body: keep all
+    # items in the front matter, where YAML carries any text exactly.
+    front["items"] = [_dump_record(item) for item in pm.items]
+    text = _compose(front, body_fields, ())
+    if not _reads_back_equal(text, pm):  # pragma: no cover - YAML carries everything
+        raise ModelError(f"post-mortem {pm.id!r} cannot be written losslessly")
+    return text
+
+
+def write(pm: PostMortem, folder: str | Path) -> Path:
+    """Write ``pm`` atomically to ``folder/<pm.id>.md`` and return the path.
+
+    The file is written to a temporary name, flushed to disk and renamed over the
+    target, so a reader (or a crash) never sees half a file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pmanalytics import PostMortem
+    >>> path = write(PostMortem(id="pm-1", title="Disk full"), tempfile.mkdtemp())
+    >>> path.name
+    'pm-1.md'
+    >>> read(path).id
+    'pm-1'
+    """
+    target_dir = Path(folder)
+    if target_dir.suffix == ".md":
+        raise ValueError(f"'folder' must be a folder, got the file name {str(folder)!r}")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(target_dir / f"{pm.id}.md", dumps(pm))
+
+
+def _dump_record(record: Any) -> dict[str, Any]:
+    data: dict[str, Any] = record.model_dump(exclude_defaults=True)
+    extra = data.pop("extra", None)
+    if extra:
+        data["extra"] = extra
+    return data
+
+
+def _front_matter(pm: PostMortem) -> dict[str, Any]:
+    front: dict[str, Any] = {
+        "id": pm.id,
+        "title": pm.title,
+        "status": pm.status,
+        "severity": _dump_record(pm.severity) if pm.severity else None,
+        "services": list(pm.services),
+        "teams": list(pm.teams),
+        "tags": list(pm.tags),
+        "started_at": pm.started_at,
+        "detected_at": pm.detected_at,
+        "mitigated_at": pm.mitigated_at,
+        "resolved_at": pm.resolved_at,
+    }
+    impact = _dump_record(pm.impact)
+    impact.pop("text", None)
+    optional: dict[str, Any] = {
+        "impact": impact,
+        "review": _dump_record(pm.review),
+        "participants": [_dump_record(p) for p in pm.participants],
+        "timeline": [_dump_record(e) for e in pm.timeline],
+        "themes": [_dump_record(t) for t in pm.themes],
+        "actions": [_dump_record(a) for a in pm.actions],
+        "links": [_dump_record(link) for link in pm.links],
+        "extra": pm.extra,
+    }
+    front.update({key: value for key, value in optional.items() if value})
+    return front
+
+
+def _with_text_in_front(front: dict[str, Any], name: str, text: str) -> dict[str, Any]:
+    front = dict(front)
+    if name == "summary":
+        front["summary"] = text
+    else:
+        front["impact"] = {**front.get("impact", {}), "text": text}
+    return front
+
+
+def _compose(front: dict[str, Any], body_fields: dict[str, str], items: tuple[Item, ...]) -> str:
+    parts = ["---\n", _yaml_dump(front), "---\n"]
+    parts.append(f"\n## {CANONICAL_HEADINGS[SUMMARY]}\n\n")
+    if body_fields["summary"]:
+        parts.append(body_fields["summary"] + "\n\n")
+    parts.append(f"## {CANONICAL_HEADINGS[IMPACT]}\n\n")
+    if body_fields["impact"]:
+        parts.append(body_fields["impact"] + "\n\n")
+    for section in _ITEM_SECTIONS:
+        parts.append(f"## {CANONICAL_HEADINGS[section]}\n\n")
+        parts.extend(_render_items([i for i in items if i.section == section], "###"))
+    others = [i for i in items if i.section == "other"]
+    for heading in dict.fromkeys(i.heading for i in others):
+        parts.append(f"## {heading}\n\n")
+        group = [i.model_copy(update={"heading": None}) for i in others if i.heading == heading]
+        parts.extend(_render_items(group, "###"))
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def _render_items(items: list[Item], subheading_marker: str) -> Iterator[str]:
+    current: str | None = None
+    for item in items:
+        if item.heading != current:
+            current = item.heading
+            yield f"{subheading_marker} {current}\n\n"
+        yield _render_item(item)
+    if items:
+        yield "\n"
+
+
+def _render_item(item: Item) -> str:
+    first, *rest = item.text.split("\n")
+    lines = ["- " + first] + [("  " + line) if line else "" for line in rest]
+    meta = {name: getattr(item, name) for name in _META_FIELDS}
+    meta = {k: v for k, v in meta.items() if v not in (None, 0, {})}
+    if "created_at" in meta:
+        meta["created_at"] = meta["created_at"].isoformat()
+    # No '>' in the comment, so nothing inside it can close it early.
+    encoded = json.dumps(meta, ensure_ascii=False).replace(">", "\\u003e")
+    lines.append(f"  <!-- {encoded} -->")
+    return "\n".join(lines) + "\n"
+
+
+def _fits_in_body(text: str) -> bool:
+    """True when ``text`` under a heading reads back as itself and nothing more."""
+    probe = text + "\n\n## end\n"
+    headings = [
+        t for t in _MARKDOWN.parse(probe) if t.type == "heading_open" and t.level == 0
+    ]
+    return (
+        len(headings) == 1
+        and headings[0].tag == "h2"
+        and headings[0].map is not None
+        and headings[0].map[0] == probe.count("\n") - 1
+    )
+
+
+def _reads_back_equal(text: str, pm: PostMortem) -> bool:
+    try:
+        return loads(text) == pm
+    except IngestError:
+        return False
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read(path: str | Path) -> PostMortem:
+    """Read one canonical post-mortem file.
+
+    Raises
+    ------
+    IngestError
+        When the file cannot be read; the message names the file, the line where
+        known, and the reason.
+    """
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise IngestError(source, exc.strerror or str(exc)) from exc
+    return loads(text, path=source)
+
+
+def loads(text: str, *, path: str | Path | None = None) -> PostMortem:
+    """Parse the text of a canonical post-mortem file.
+
+    ``path`` is used in error messages, and its file name gives the id when the
+    front matter has none.
+    """
+    where = Path(path) if path is not None else Path("<text>")
+    document = _Document.parse(text, where)
+    data = document.to_model_data()
+    try:
+        return PostMortem.model_validate(data)
+    except ModelError as exc:
+        raise IngestError(where, str(exc), document.line_of(exc)) from exc
+
+
+@dataclass
+class _RawItem:
+    section: str
+    heading: str | None
+    text: str
+    line: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Document:
+    """A canonical file split into its front matter and body parts, with line numbers."""
+
+    path: Path
+    front: dict[str, Any]
+    front_lines: dict[str, int]
+    parts: dict[str, str]
+    part_lines: dict[str, int]
+    items: list[_RawItem]
+    preamble: str
+    title_heading: str | None
+
+    @classmethod
+    def parse(cls, text: str, path: Path) -> _Document:
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        front_text, body, body_offset = _split_front_matter(text, path)
+        front = _load_yaml(front_text, path)
+        front_lines: dict[str, int] = {}
+        for number, line in enumerate(front_text.split("\n"), start=2):
+            key = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+            if key:
+                front_lines.setdefault(key.group(1), number)
+        document = cls(path, front, front_lines, {}, {}, [], "", None)
+        document._parse_body(body, body_offset)
+        return document
+
+    def _parse_body(self, body: str, offset: int) -> None:
+        lines = body.split("\n")
+        tokens = _MARKDOWN.parse(body)
+        regions = _regions(tokens, len(lines))
+        for heading, level, start, end, heading_line in regions:
+            part = body_part(heading) if heading is not None else None
+            raw = "\n".join(lines[start:end]).strip()
+            if heading is None:
+                self.preamble = raw
+            elif level == 1 and part is None and not self.items and not self.parts:
+                self.title_heading = heading
+                self.preamble = "\n\n".join(p for p in (self.preamble, raw) if p)
+            elif part in (SUMMARY, IMPACT):
+                if part in self.parts and raw:
+                    raw = self.parts[part] + "\n\n" + raw
+                self.parts[part] = raw
+                self.part_lines.setdefault(part, offset + heading_line + 1)
+            else:
+                section, outer = (part, None) if part else ("other", heading)
+                block_tokens = [t for t in tokens if t.map and start <= t.map[0] < end]
+                self.items.extend(_items_in(block_tokens, lines, section, outer, offset))
+
+    def to_model_data(self) -> dict[str, Any]:
+        data = dict(self.front)
+        if "id" not in data:
+            stem = self.path.stem
+            data["id"] = stem if is_slug(stem) else slugify(stem)
+        if "title" not in data and self.title_heading:
+            data["title"] = self.title_heading
+        preamble = self.preamble
+        if self.title_heading and self.title_heading != data.get("title"):
+            preamble = f"# {self.title_heading}\n\n{preamble}".strip()
+        if preamble:
+            extra = data.get("extra")
+            extra = dict(extra) if isinstance(extra, dict) else {} if extra is None else {"extra": extra}
+            data["extra"] = {**extra, "body_preamble": preamble}
+        self._merge_part(data, "summary", self.parts.get(SUMMARY, ""))
+        impact = data.get("impact")
+        impact = dict(impact) if isinstance(impact, dict) else {}
+        self._merge_part(impact, "text", self.parts.get(IMPACT, ""), "impact.text")
+        if impact:
+            data["impact"] = impact
+        if self.items:
+            front_items = data.get("items") or []
+            if not isinstance(front_items, list):
+                raise IngestError(self.path, "'items' must be a list", self.front_lines.get("items"))
+            data["items"] = list(front_items) + self._body_items(front_items)
+        return data
+
+    def _merge_part(self, target: dict[str, Any], key: str, body_text: str, name: str = "") -> None:
+        if not body_text:
+            return
+        if target.get(key):
+            field_name = name or key
+            raise IngestError(
+                self.path,
+                f"{field_name} is given twice: in the front matter and in the body",
+                self.front_lines.get(field_name.split(".")[0]),
+            )
+        target[key] = body_text
+
+    def _body_items(self, front_items: list[Any]) -> list[dict[str, Any]]:
+        taken = {str(i.get("id")) for i in front_items if isinstance(i, dict)}
+        taken |= {str(raw.meta["id"]) for raw in self.items if "id" in raw.meta}
+        result = []
+        for raw in self.items:
+            data: dict[str, Any] = {"section": raw.section, "text": raw.text, **raw.meta}
+            if raw.heading is not None:
+                data["heading"] = raw.heading
+            if "id" not in data:
+                data["id"] = _derived_id(raw, taken)
+                taken.add(data["id"])
+            result.append(data)
+        return result
+
+    def line_of(self, error: ModelError) -> int | None:
+        """The line a validation problem points at, where it can be told."""
+        for location in error.locations:
+            if location and location[0] == "items" and len(location) > 1:
+                index = location[1]
+                front_count = len(self.front.get("items") or [])
+                if isinstance(index, int) and index >= front_count:
+                    body_index = index - front_count
+                    if body_index < len(self.items):
+                        return self.items[body_index].line
+                return self.front_lines.get("items")
+            if location and isinstance(location[0], str):
+                return self.front_lines.get(location[0]) or self.part_lines.get(location[0])
+        first_word = str(error).split(" ", 1)[0]
+        return self.front_lines.get(first_word)
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise IngestError(
+            path, "not a canonical post-mortem: it does not start with '---' front matter", 1
+        )
+    for number in range(1, len(lines)):
+        if lines[number].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:number])
+            body = "\n".join(lines[number + 1 :])
+            return front, body, number + 1
+    raise IngestError(path, "the front matter opened on line 1 is never closed with '---'", 1)
+
+
+def _load_yaml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise IngestError(path, f"front matter is not valid YAML: {problem}", line) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise IngestError(
+            path, f"front matter must be a mapping of fields, got a {type(data).__name__}", 2
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _regions(
+    tokens: list[Token], line_count: int
+) -> list[tuple[str | None, int, int, int, int]]:
+    """Split the body at top-level h1/h2 headings: (heading, level, start, end, line)."""
+    marks: list[tuple[str | None, int, int, int]] = [(None, 0, 0, 0)]
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+            assert token.map is not None
+            marks.append((tokens[index + 1].content.strip(), int(token.tag[1]), *token.map))
+    regions = []
+    for number, (heading, level, first, after) in enumerate(marks):
+        end = marks[number + 1][2] if number + 1 < len(marks) else line_count
+        regions.append((heading, level, after, end, first))
+    return regions
+
+
+def _items_in(
+    tokens: list[Token], lines: list[str], section: str, outer: str | None, offset: int
+) -> Iterator[_RawItem]:
+    heading = outer
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.level == 0 and token.type == "heading_open":
+            inner = tokens[index + 1].content.strip()
+            heading = inner if outer is None else f"{outer} / {inner}"
+        elif token.level == 1 and token.type == "list_item_open":
+            yield _raw_item(lines[start:end], section, heading, offset + start + 1, listed=True)
+        elif token.level == 0 and token.nesting >= 0 and token.type not in (
+            "bullet_list_open",
+            "ordered_list_open",
+            "heading_open",
+        ):
+            yield _raw_item(lines[start:end], section, heading, offset + start + 1, listed=False)
+
+
+def _raw_item(
+    lines: list[str], section: str, heading: str | None, line: int, *, listed: bool
+) -> _RawItem:
+    lines = list(lines)
+    width = 0
+    if listed:
+        marker = _LIST_MARKER.match(lines[0])
+        width = marker.end() if marker else 0
+        lines[0] = lines[0][width:]
+        lines[1:] = [_dedent(text, width) for text in lines[1:]]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    meta: dict[str, Any] = {}
+    if lines:
+        found = _ITEM_META.fullmatch(lines[-1].strip())
+        if found:
+            try:
+                meta = json.loads(found.group(1))
+            except json.JSONDecodeError:
+                meta = {}
+            if isinstance(meta, dict):
+                lines.pop()
+            else:
+                meta = {}
+    return _RawItem(section, heading, "\n".join(lines), line, meta)
+
+
+def _dedent(line: str, width: int) -> str:
+    if line.startswith(" " * width):
+        return line[width:]
+    if line.startswith("\t"):
+        return line[1:]
+    return line.lstrip(" ")
+
+
+def _derived_id(raw: _RawItem, taken: set[str]) -> str:
+    """A stable id for an item written by hand: a hash of where it is and what it says."""
+    digest = hashlib.sha1(
+        f"{raw.section}\n{raw.heading}\n{raw.text}".encode(), usedforsecurity=False
+    ).hexdigest()
+    candidate = f"i-{digest[:10]}"
+    number = 2
+    while candidate in taken:
+        candidate = f"i-{digest[:10]}-{number}"
+        number += 1
+    return candidate

@@ -1,0 +1,554 @@
+"""The domain model: one post-mortem and its parts, as immutable pydantic v2 models.
+
+Every part of pmanalytics reads and writes these classes. They are frozen value
+objects: change one with ``model_copy(update=...)``, which returns a new object.
+Construction validates and raises :class:`pmanalytics.ModelError` whose message
+names the field and echoes the bad value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ._errors import ModelError
+
+__all__ = [
+    "ACTION_KINDS",
+    "ACTION_STATUSES",
+    "ITEM_SECTIONS",
+    "PARTICIPANT_ROLES",
+    "POSTMORTEM_STATUSES",
+    "TIMELINE_KINDS",
+    "Action",
+    "Impact",
+    "Item",
+    "Link",
+    "Participant",
+    "PostMortem",
+    "Review",
+    "Severity",
+    "Theme",
+    "TimelineEvent",
+    "describe_validation_error",
+    "format_time",
+    "is_slug",
+    "slugify",
+]
+
+POSTMORTEM_STATUSES = ("draft", "in_review", "reviewed", "closed")
+ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem", "other")
+ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
+ACTION_KINDS = ("prevent", "mitigate", "detect", "process", "other")
+PARTICIPANT_ROLES = ("facilitator", "scribe", "responder", "observer", "participant")
+TIMELINE_KINDS = (
+    "trigger",
+    "detection",
+    "escalation",
+    "mitigation",
+    "resolution",
+    "communication",
+    "other",
+)
+
+PostMortemStatus = Literal["draft", "in_review", "reviewed", "closed"]
+Section = Literal["went_well", "lessons_learned", "future_considerations", "ongoing_problem", "other"]
+ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
+ActionKind = Literal["prevent", "mitigate", "detect", "process", "other"]
+Role = Literal["facilitator", "scribe", "responder", "observer", "participant"]
+TimelineKind = Literal[
+    "trigger", "detection", "escalation", "mitigation", "resolution", "communication", "other"
+]
+
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def format_time(value: datetime) -> str:
+    """Format a timestamp compactly for messages, e.g. ``2024-01-01 09:00Z``.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> format_time(datetime(2024, 1, 1, 9, 0, tzinfo=UTC))
+    '2024-01-01 09:00Z'
+    """
+    text = value.strftime("%Y-%m-%d %H:%M")
+    if value.second or value.microsecond:
+        text += value.strftime(":%S")
+    offset = value.utcoffset()
+    if offset is None:
+        return text
+    if offset == timedelta(0):
+        return text + "Z"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def is_slug(text: str) -> bool:
+    """True when ``text`` can be an id: a filename-safe slug.
+
+    Examples
+    --------
+    >>> is_slug("2024-03-01-api-outage"), is_slug("../x"), is_slug("a/b")
+    (True, False, False)
+    """
+    return bool(_SLUG.fullmatch(text)) and ".." not in text
+
+
+def _check_slug(value: str) -> str:
+    if not is_slug(value):
+        raise ValueError(
+            "must be a filename-safe slug (letters, digits, '.', '_' and '-', starting "
+            f"with a letter or digit, at most 128 characters), got {value!r}"
+        )
+    return value
+
+
+def _normalise_text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value:
+        raise ValueError(f"must be a single line, got {value!r}")
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _string_list(value: Any) -> Any:
+    """Accept one string where a list of strings is expected (``services: api``)."""
+    return [value] if isinstance(value, str) else value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Text = Annotated[str, AfterValidator(_normalise_text)]
+RequiredText = Annotated[str, AfterValidator(_normalise_text), AfterValidator(_non_empty)]
+Label = Annotated[
+    str, AfterValidator(_normalise_text), AfterValidator(_non_empty), AfterValidator(_single_line)
+]
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
+Labels = Annotated[tuple[Label, ...], BeforeValidator(_string_list)]
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn a pydantic ``ValidationError`` into one line per problem, naming field and value.
+
+    Examples
+    --------
+    >>> try:
+    ...     Item(id="x", section="went_well", text="ok", votes=-1)
+    ... except ModelError as exc:
+    ...     print(exc)
+    votes: Input should be greater than or equal to 0, got -1
+    """
+    lines = []
+    for err in error.errors():
+        where = ".".join(str(part) for part in err["loc"])
+        if err["type"] == "value_error":
+            message = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            shown = repr(err.get("input"))
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            message = f"{err['msg']}, got {shown}"
+        lines.append(f"{where}: {message}" if where else message)
+    return "\n".join(lines)
+
+
+def _model_error(error: ValidationError) -> ModelError:
+    locations = tuple(tuple(err["loc"]) for err in error.errors())
+    return ModelError(describe_validation_error(error), locations)
+
+
+# --------------------------------------------------------------------------- base
+
+
+class _Record(BaseModel):
+    """Base of every model: frozen, unknown fields kept in ``extra``, errors as ModelError."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    extra: dict[str, Any] = Field(default_factory=dict)
+    """Fields a source had that the model does not: kept, never dropped."""
+
+    _aliases: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _model_error(exc) from exc
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _model_error(exc) from exc
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unknown_fields(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = {cls._aliases.get(key, key): value for key, value in data.items()}
+        unknown = [key for key in data if key not in cls.model_fields]
+        if not unknown:
+            return data
+        extra = dict(data.get("extra") or {})
+        for key in unknown:
+            extra[key] = data.pop(key)
+        data["extra"] = extra
+        return data
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class Severity(_Record):
+    """How bad an incident was: a label such as ``SEV1`` and an optional numeric rank.
+
+    A bare string or number is accepted: ``"SEV2"`` and ``"P2"`` give rank 2.
+
+    Examples
+    --------
+    >>> Severity.model_validate("SEV2").rank
+    2
+    """
+
+    label: Label
+    rank: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int):
+            return {"label": f"SEV{data}", "rank": data}
+        if isinstance(data, str):
+            match = re.fullmatch(r"\s*(?:sev|p|s)\s*-?\s*(\d+)\s*", data, re.IGNORECASE)
+            return {"label": data, "rank": int(match.group(1)) if match else None}
+        return data
+
+
+class Impact(_Record):
+    """Who and what was affected: narrative text plus optional counts."""
+
+    text: Text = ""
+    customers_affected: int | None = Field(default=None, ge=0)
+    minutes: float | None = Field(default=None, ge=0)
+
+
+class TimelineEvent(_Record):
+    """One timestamped fact on the incident timeline."""
+
+    at: Timestamp
+    text: RequiredText
+    kind: TimelineKind | None = None
+
+
+class Participant(_Record):
+    """Someone who took part in the incident or its review."""
+
+    name: Label
+    role: Role = "participant"
+
+
+class Review(_Record):
+    """The post-mortem session itself: when, who facilitated, how long."""
+
+    held_on: date | None = None
+    facilitator: Label | None = None
+    duration_minutes: int | None = Field(default=None, ge=0)
+
+
+class Link(_Record):
+    """A reference: a dashboard, a ticket, a chat channel."""
+
+    url: RequiredText
+    label: Label | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_url(cls, data: Any) -> Any:
+        return {"url": data} if isinstance(data, str) else data
+
+
+class Item(_Record):
+    """One note from the review, in one of the template's four sections (or another).
+
+    ``heading`` keeps the original heading an item was written under, for example
+    ``What went wrong`` inside lessons learned; it is required for section ``other``.
+    ``author`` may be empty: anonymous items are allowed.
+    """
+
+    id: Slug
+    section: Section
+    text: RequiredText
+    heading: Label | None = None
+    author: Label | None = None
+    votes: int = Field(default=0, ge=0)
+    theme_id: Slug | None = None
+    created_at: Timestamp | None = None
+
+    @model_validator(mode="after")
+    def _heading_for_other(self) -> Self:
+        if self.section == "other" and self.heading is None:
+            raise ValueError(f"item {self.id!r}: section 'other' needs the original heading")
+        return self
+
+
+class Theme(_Record):
+    """A group of items. Its items and votes are derived from the items' ``theme_id``.
+
+    Use :meth:`PostMortem.theme_item_ids` and :meth:`PostMortem.theme_votes`.
+    """
+
+    id: Slug
+    label: Label
+    rank: int | None = Field(default=None, ge=1)
+
+
+class Action(_Record):
+    """A follow-up with an owner and a due date.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> a = Action(id="a1", title="Add disk alert", owner="ana", due=date(2024, 5, 1))
+    >>> a.is_overdue(as_of=date(2024, 5, 2))
+    True
+    >>> a.days_overdue(as_of=date(2024, 5, 11))
+    10
+    """
+
+    _aliases: ClassVar[dict[str, str]] = {"due_date": "due", "url": "link"}
+
+    id: Slug
+    title: RequiredText
+    owner: Label | None = None
+    due: date | None = None
+    status: ActionStatus = "open"
+    priority: Label | None = None
+    kind: ActionKind | None = None
+    created_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    link: Label | None = None
+    addresses: Slug | None = None
+    """The id of the item or theme this action addresses."""
+
+    @property
+    def is_open(self) -> bool:
+        """True while the action is neither done nor dropped."""
+        return self.status in ("open", "in_progress")
+
+    def is_overdue(self, as_of: date) -> bool:
+        """True when the action is still open and its due date is before ``as_of``."""
+        return self.days_overdue(as_of) > 0
+
+    def days_overdue(self, as_of: date) -> int:
+        """Whole days past the due date as of ``as_of``; 0 when not overdue."""
+        if isinstance(as_of, datetime):
+            as_of = as_of.date()
+        if not isinstance(as_of, date):
+            raise TypeError(f"'as_of' must be a date, got {as_of!r}")
+        if not self.is_open or self.due is None:
+            return 0
+        return max(0, (as_of - self.due).days)
+
+    @model_validator(mode="after")
+    def _completion_order(self) -> Self:
+        if self.created_at and self.completed_at and self.completed_at < self.created_at:
+            raise ValueError(
+                f"action {self.id!r}: completed_at {format_time(self.completed_at)} is "
+                f"before created_at {format_time(self.created_at)}"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- post-mortem
+
+_SECTION_ORDER = {name: rank for rank, name in enumerate(ITEM_SECTIONS)}
+
+
+def _canonical_item_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """Sections in template order; inside one, un-headed items first, then by heading."""
+    first_seen: dict[tuple[str, str | None], int] = {}
+    for item in items:
+        first_seen.setdefault((item.section, item.heading), len(first_seen))
+
+    def key(item: Item) -> tuple[int, int]:
+        group = 0 if item.heading is None else 1 + first_seen[(item.section, item.heading)]
+        return (_SECTION_ORDER[item.section], group)
+
+    return tuple(sorted(items, key=key))
+
+
+class PostMortem(_Record):
+    """One incident post-mortem, following the template.
+
+    Items are kept in canonical order: the four sections in template order, then
+    ``other`` sections; inside a section, in the order given.
+
+    Examples
+    --------
+    >>> pm = PostMortem(
+    ...     id="2024-03-01-api-outage",
+    ...     title="API outage",
+    ...     started_at="2024-03-01T10:00Z",
+    ...     detected_at="2024-03-01T10:12Z",
+    ...     resolved_at="2024-03-01T11:30Z",
+    ... )
+    >>> pm.time_to_detect
+    datetime.timedelta(seconds=720)
+    >>> PostMortem(id="../x", title="t")
+    Traceback (most recent call last):
+    ...
+    pmanalytics._errors.ModelError: id: must be a filename-safe slug ...
+    """
+
+    _aliases: ClassVar[dict[str, str]] = {"what_happened": "summary"}
+
+    id: Slug
+    title: Label
+    status: PostMortemStatus = "draft"
+    severity: Severity | None = None
+    services: Labels = ()
+    teams: Labels = ()
+    tags: Labels = ()
+    started_at: Timestamp | None = None
+    detected_at: Timestamp | None = None
+    mitigated_at: Timestamp | None = None
+    resolved_at: Timestamp | None = None
+    summary: Text = ""
+    """What happened."""
+    impact: Impact = Field(default_factory=Impact)
+    timeline: tuple[TimelineEvent, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    review: Review = Field(default_factory=Review)
+    items: tuple[Item, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    actions: tuple[Action, ...] = ()
+    links: tuple[Link, ...] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _order_items(cls, items: tuple[Item, ...]) -> tuple[Item, ...]:
+        return _canonical_item_order(items)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        self._check_times()
+        self._check_references()
+        return self
+
+    def _check_times(self) -> None:
+        if self.started_at is None:
+            return
+        for name in ("detected_at", "mitigated_at", "resolved_at"):
+            value = getattr(self, name)
+            if value is not None and value < self.started_at:
+                raise ValueError(
+                    f"{name} {format_time(value)} is before started_at {format_time(self.started_at)}"
+                )
+        if self.mitigated_at and self.resolved_at and self.resolved_at < self.mitigated_at:
+            raise ValueError(
+                f"resolved_at {format_time(self.resolved_at)} is before "
+                f"mitigated_at {format_time(self.mitigated_at)}"
+            )
+
+    def _check_references(self) -> None:
+        for kind, ids in (
+            ("item", [i.id for i in self.items]),
+            ("theme", [t.id for t in self.themes]),
+            ("action", [a.id for a in self.actions]),
+        ):
+            seen: set[str] = set()
+            for one in ids:
+                if one in seen:
+                    raise ValueError(f"{kind} id {one!r} is used twice")
+                seen.add(one)
+        theme_ids = {t.id for t in self.themes}
+        for item in self.items:
+            if item.theme_id is not None and item.theme_id not in theme_ids:
+                raise ValueError(f"item {item.id!r}: theme_id {item.theme_id!r} names no theme")
+        targets = theme_ids | {i.id for i in self.items}
+        for action in self.actions:
+            if action.addresses is not None and action.addresses not in targets:
+                raise ValueError(
+                    f"action {action.id!r}: addresses {action.addresses!r} names no item or theme"
+                )
+
+    # derived -----------------------------------------------------------------
+
+    def _since_start(self, moment: datetime | None) -> timedelta | None:
+        if self.started_at is None or moment is None:
+            return None
+        return moment - self.started_at
+
+    @property
+    def time_to_detect(self) -> timedelta | None:
+        """``detected_at - started_at``, or None when either is unknown."""
+        return self._since_start(self.detected_at)
+
+    @property
+    def time_to_mitigate(self) -> timedelta | None:
+        """``mitigated_at - started_at``, or None when either is unknown."""
+        return self._since_start(self.mitigated_at)
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        """``resolved_at - started_at``, or None when either is unknown."""
+        return self._since_start(self.resolved_at)
+
+    def theme_item_ids(self, theme_id: str) -> tuple[str, ...]:
+        """Ids of the items grouped under ``theme_id``, in item order."""
+        return tuple(item.id for item in self.items if item.theme_id == theme_id)
+
+    def theme_votes(self, theme_id: str) -> int:
+        """Total votes of the items grouped under ``theme_id``."""
+        return sum(item.votes for item in self.items if item.theme_id == theme_id)
+
+    def overdue_actions(self, as_of: date) -> tuple[Action, ...]:
+        """The actions still open whose due date is before ``as_of``."""
+        return tuple(action for action in self.actions if action.is_overdue(as_of))
+
+
+def slugify(text: str, *, fallback: str = "untitled") -> str:
+    """Make a filename-safe id from free text, deterministically.
+
+    Examples
+    --------
+    >>> slugify("PM2021-005 - All services returning 503!")
+    'pm2021-005-all-services-returning-503'
+    """
+    slug = re.sub(r"[^a-z0-9._-]+", "-", text.casefold()).strip("-._")
+    slug = re.sub(r"\.{2,}", ".", slug)
+    slug = re.sub(r"-{2,}", "-", slug)[:128].strip("-._")
+    return slug or fallback
