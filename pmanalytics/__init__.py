@@ -7,6 +7,7 @@ Examples
 >>> corpus.incidents.groupby("severity").size()               # doctest: +SKIP
 """
 
+from ._corpus import Corpus, load
 from ._errors import CacheError, IngestError, ModelError, PMError
 from ._files import dumps, loads, read, write
 from ._model import (
@@ -40,6 +41,7 @@ __all__ = [
     "TIMELINE_KINDS",
     "Action",
     "CacheError",
+    "Corpus",
     "Impact",
     "IngestError",
     "Item",
@@ -54,6 +56,7 @@ __all__ = [
     "TimelineEvent",
     "__version__",
     "dumps",
+    "load",
     "loads",
     "read",
     "slugify",

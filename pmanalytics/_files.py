@@ -47,8 +47,12 @@ from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
 
 __all__ = ["dumps", "loads", "read", "write"]
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+try:  # libyaml's C loader and dumper; the pure-Python ones are a slower fallback
+    from yaml import CSafeDumper as _BaseDumper
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 # Block structure is all we need; skipping inline parsing halves the parse time.
 _MARKDOWN = MarkdownIt("commonmark").disable("inline")
@@ -66,7 +70,7 @@ class _Dumper(_BaseDumper):
         return True
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, data: str) -> yaml.Node:
     style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
@@ -77,7 +81,12 @@ _Dumper.add_representer(tuple, _BaseDumper.represent_list)
 
 def _yaml_dump(data: dict[str, Any]) -> str:
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
 
 
@@ -232,9 +241,7 @@ def _render_item(item: Item) -> str:
 def _fits_in_body(text: str) -> bool:
     """True when ``text`` under a heading reads back as itself and nothing more."""
     probe = text + "\n\n## end\n"
-    headings = [
-        t for t in _MARKDOWN.parse(probe) if t.type == "heading_open" and t.level == 0
-    ]
+    headings = [t for t in _MARKDOWN.parse(probe) if t.type == "heading_open" and t.level == 0]
     return (
         len(headings) == 1
         and headings[0].tag == "h2"
@@ -357,7 +364,13 @@ class _Document:
             preamble = f"# {self.title_heading}\n\n{preamble}".strip()
         if preamble:
             extra = data.get("extra")
-            extra = dict(extra) if isinstance(extra, dict) else {} if extra is None else {"extra": extra}
+            extra = (
+                dict(extra)
+                if isinstance(extra, dict)
+                else {}
+                if extra is None
+                else {"extra": extra}
+            )
             data["extra"] = {**extra, "body_preamble": preamble}
         self._merge_part(data, "summary", self.parts.get(SUMMARY, ""))
         impact = data.get("impact")
@@ -368,7 +381,9 @@ class _Document:
         if self.items:
             front_items = data.get("items") or []
             if not isinstance(front_items, list):
-                raise IngestError(self.path, "'items' must be a list", self.front_lines.get("items"))
+                raise IngestError(
+                    self.path, "'items' must be a list", self.front_lines.get("items")
+                )
             data["items"] = list(front_items) + self._body_items(front_items)
         return data
 
@@ -446,15 +461,14 @@ def _load_yaml(text: str, path: Path) -> dict[str, Any]:
     return {str(key): value for key, value in data.items()}
 
 
-def _regions(
-    tokens: list[Token], line_count: int
-) -> list[tuple[str | None, int, int, int, int]]:
+def _regions(tokens: list[Token], line_count: int) -> list[tuple[str | None, int, int, int, int]]:
     """Split the body at top-level h1/h2 headings: (heading, level, start, end, line)."""
     marks: list[tuple[str | None, int, int, int]] = [(None, 0, 0, 0)]
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
             assert token.map is not None
-            marks.append((tokens[index + 1].content.strip(), int(token.tag[1]), *token.map))
+            first, after = token.map
+            marks.append((tokens[index + 1].content.strip(), int(token.tag[1]), first, after))
     regions = []
     for number, (heading, level, first, after) in enumerate(marks):
         end = marks[number + 1][2] if number + 1 < len(marks) else line_count
@@ -475,10 +489,15 @@ def _items_in(
             heading = inner if outer is None else f"{outer} / {inner}"
         elif token.level == 1 and token.type == "list_item_open":
             yield _raw_item(lines[start:end], section, heading, offset + start + 1, listed=True)
-        elif token.level == 0 and token.nesting >= 0 and token.type not in (
-            "bullet_list_open",
-            "ordered_list_open",
-            "heading_open",
+        elif (
+            token.level == 0
+            and token.nesting >= 0
+            and token.type
+            not in (
+                "bullet_list_open",
+                "ordered_list_open",
+                "heading_open",
+            )
         ):
             yield _raw_item(lines[start:end], section, heading, offset + start + 1, listed=False)
 

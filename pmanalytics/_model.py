@@ -49,7 +49,13 @@ __all__ = [
 ]
 
 POSTMORTEM_STATUSES = ("draft", "in_review", "reviewed", "closed")
-ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem", "other")
+ITEM_SECTIONS = (
+    "went_well",
+    "lessons_learned",
+    "future_considerations",
+    "ongoing_problem",
+    "other",
+)
 ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
 ACTION_KINDS = ("prevent", "mitigate", "detect", "process", "other")
 PARTICIPANT_ROLES = ("facilitator", "scribe", "responder", "observer", "participant")
@@ -64,7 +70,9 @@ TIMELINE_KINDS = (
 )
 
 PostMortemStatus = Literal["draft", "in_review", "reviewed", "closed"]
-Section = Literal["went_well", "lessons_learned", "future_considerations", "ongoing_problem", "other"]
+Section = Literal[
+    "went_well", "lessons_learned", "future_considerations", "ongoing_problem", "other"
+]
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
 ActionKind = Literal["prevent", "mitigate", "detect", "process", "other"]
 Role = Literal["facilitator", "scribe", "responder", "observer", "participant"]
@@ -203,6 +211,10 @@ class _Record(BaseModel):
             super().__init__(**data)
         except ValidationError as exc:
             raise _model_error(exc) from exc
+
+    # Tell pydantic this __init__ only wraps its own: nested models are then validated
+    # in pydantic-core without calling it, which is faster and keeps error locations.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
@@ -474,9 +486,8 @@ class PostMortem(_Record):
         for name in ("detected_at", "mitigated_at", "resolved_at"):
             value = getattr(self, name)
             if value is not None and value < self.started_at:
-                raise ValueError(
-                    f"{name} {format_time(value)} is before started_at {format_time(self.started_at)}"
-                )
+                started = format_time(self.started_at)
+                raise ValueError(f"{name} {format_time(value)} is before started_at {started}")
         if self.mitigated_at and self.resolved_at and self.resolved_at < self.mitigated_at:
             raise ValueError(
                 f"resolved_at {format_time(self.resolved_at)} is before "

@@ -1,0 +1,118 @@
+"""The corpus cache: parsed tables in Parquet, keyed by each file's path, size and mtime.
+
+Layout of one cache folder (one per set of inputs)::
+
+    CURRENT               name of the generation folder in use
+    <generation>/
+        meta.json         format and pmanalytics version
+        manifest.parquet  one row per source file: path, size, mtime_ns
+        <table>.parquet   each Corpus table, with a _file column indexing the manifest
+
+A generation is written in full before CURRENT is switched to it (atomically),
+so a crash leaves the previous cache in place. Anything unreadable or
+inconsistent is reported with a warning and rebuilt, never trusted. Deleting
+the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ._atomic import atomic_write_text
+from ._schema import FILE_COLUMN, SCHEMA, conform
+
+_FORMAT = 1
+_MANIFEST_COLUMNS = ("path", "size", "mtime_ns")
+
+
+def default_cache_root() -> Path:
+    """``$PMANALYTICS_CACHE_DIR``, else ``$XDG_CACHE_HOME/pmanalytics``, else ``~/.cache/...``."""
+    configured = os.environ.get("PMANALYTICS_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pmanalytics"
+
+
+def cache_folder(root: Path, inputs: Sequence[Path]) -> Path:
+    """The cache folder for one set of inputs (folders and files), under ``root``."""
+    key = "\n".join(sorted(str(path.resolve()) for path in inputs))
+    return root / hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class CachedTables:
+    """What a cache holds: the manifest and each table, rows tagged with ``_file``."""
+
+    manifest: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def read_cache(folder: Path) -> CachedTables | None:
+    """The cached tables in ``folder``, or None when there is no usable cache."""
+    current = folder / "CURRENT"
+    if not current.exists():
+        return None
+    try:
+        generation = folder / current.read_text(encoding="utf-8").strip()
+        meta = json.loads((generation / "meta.json").read_text(encoding="utf-8"))
+        if meta != {"format": _FORMAT, "version": _version()}:
+            return None  # written by another version: rebuilt quietly
+        manifest = pd.read_parquet(generation / "manifest.parquet")
+        if tuple(manifest.columns) != _MANIFEST_COLUMNS:
+            raise ValueError(f"manifest has columns {list(manifest.columns)}")
+        tables = {}
+        for table, columns in SCHEMA.items():
+            frame = pd.read_parquet(generation / f"{table}.parquet")
+            expected = [c.name for c in columns] + [FILE_COLUMN]
+            if list(frame.columns) != expected:
+                raise ValueError(f"{table}.parquet has columns {list(frame.columns)}")
+            files = frame[FILE_COLUMN]
+            if len(files) and (files.min() < 0 or files.max() >= len(manifest)):
+                raise ValueError(f"{table}.parquet names files the manifest does not have")
+            tables[table] = conform(table, frame)
+        return CachedTables(manifest, tables)
+    except Exception as exc:  # any damage means: do not trust it
+        warnings.warn(
+            f"ignoring the corpus cache in {folder} ({type(exc).__name__}: {exc}); rebuilding it",
+            stacklevel=3,
+        )
+        return None
+
+
+def write_cache(folder: Path, cached: CachedTables) -> None:
+    """Write a new generation and switch to it; failures only warn (the cache is optional)."""
+    generation = uuid.uuid4().hex
+    target = folder / generation
+    try:
+        target.mkdir(parents=True)
+        (target / "meta.json").write_text(
+            json.dumps({"format": _FORMAT, "version": _version()}), encoding="utf-8"
+        )
+        cached.manifest.to_parquet(target / "manifest.parquet", index=False)
+        for table, frame in cached.tables.items():
+            frame.to_parquet(target / f"{table}.parquet", index=False)
+        atomic_write_text(folder / "CURRENT", generation)
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        warnings.warn(f"could not write the corpus cache in {folder}: {exc}", stacklevel=3)
+        return
+    for old in folder.iterdir():
+        if old.is_dir() and old.name != generation:
+            shutil.rmtree(old, ignore_errors=True)

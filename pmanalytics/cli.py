@@ -1,0 +1,120 @@
+"""The ``pmanalytics`` command line: a thin layer over the library.
+
+Run ``pmanalytics --help`` for the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._corpus import load
+from ._errors import PMError
+
+__all__ = ["main"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive int, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive int, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmanalytics", description="Blameless incident post-mortems as data."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write a realistic generated corpus")
+    demo.add_argument("out", type=Path, help="folder to write the post-mortems to")
+    demo.add_argument("--incidents", type=_positive_int, default=120, help="how many (120)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (7)")
+
+    validate = commands.add_parser("validate", help="check post-mortem files; exit 1 on problems")
+    validate.add_argument("paths", type=Path, nargs="+", help="files or folders")
+
+    stats = commands.add_parser("stats", help="counts and date range of a corpus")
+    stats.add_argument("path", type=Path, nargs="+", help="files or folders")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["validate", "no/such/folder"])
+    1
+    """
+    args = _parser().parse_args(argv)
+    try:
+        handler = {"demo": _demo, "validate": _validate, "stats": _stats}[args.command]
+        return handler(args)
+    except PMError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import write_corpus
+
+    folder = write_corpus(args.out, args.incidents, args.seed)
+    print(f"wrote {args.incidents} post-mortems to {folder}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    corpus = load(args.paths, cache=False)
+    for row in corpus.errors.to_dict("records"):
+        where = row["path"] if pd.isna(row["line"]) else f"{row['path']}:{row['line']}"
+        print(f"{where}: {row['message']}")
+    if len(corpus.errors):
+        print(
+            f"{len(corpus.errors)} problem(s); {len(corpus.incidents)} post-mortem(s) OK",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{len(corpus.incidents)} post-mortem(s) OK")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    stats = load(args.path).stats()
+    if args.json:
+        print(json.dumps(stats, default=str, indent=2))
+        return 0
+    print(_format_stats(stats))
+    return 0
+
+
+def _format_stats(stats: dict[str, Any]) -> str:
+    first, last = stats["first_started_at"], stats["last_started_at"]
+    span = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None else "no dates"
+    lines = [
+        f"incidents     {stats['incidents']:>8}   ({span})",
+        f"items         {stats['items']:>8}",
+        f"themes        {stats['themes']:>8}",
+        f"actions       {stats['actions']:>8}",
+        f"timeline      {stats['timeline_events']:>8}",
+        f"participants  {stats['participants']:>8}",
+        f"errors        {stats['errors']:>8}",
+        f"services      {len(stats['services']):>8}   {', '.join(stats['services'])}",
+        f"teams         {len(stats['teams']):>8}   {', '.join(stats['teams'])}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
