@@ -167,20 +167,19 @@ def load(
 
 
 def discover(inputs: Sequence[Path]) -> list[Path]:
-    """The files to load: given files as they are, folders searched for Markdown files."""
+    """The files to load, as absolute paths: given files as they are, and the Markdown files
+    under given folders (recursively, skipping hidden files and folders), each in sorted order.
+    """
     found: dict[Path, None] = {}
     for path in inputs:
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                relative = candidate.relative_to(path).parts
-                if (
-                    candidate.suffix.lower() in _SUFFIXES
-                    and not any(part.startswith(".") for part in relative)
-                    and candidate.is_file()
-                ):
-                    found.setdefault(candidate, None)
+            for root, folders, names in os.walk(os.path.abspath(path)):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith(".") and name.lower().endswith(_SUFFIXES):
+                        found.setdefault(Path(root, name), None)
         elif path.is_file():
-            found.setdefault(path, None)
+            found.setdefault(Path(os.path.abspath(path)), None)
         else:
             raise IngestError(path, "no such file or folder")
     return list(found)
@@ -189,12 +188,12 @@ def discover(inputs: Sequence[Path]) -> list[Path]:
 def _manifest(files: list[Path]) -> pd.DataFrame:
     sizes, mtimes = [], []
     for path in files:
-        stat = path.stat()
+        stat = os.stat(path)
         sizes.append(stat.st_size)
         mtimes.append(stat.st_mtime_ns)
     return pd.DataFrame(
         {
-            "path": pd.Series([str(f.resolve()) for f in files], dtype="string"),
+            "path": pd.Series([str(f) for f in files], dtype="string"),
             "size": pd.Series(sizes, dtype="int64"),
             "mtime_ns": pd.Series(mtimes, dtype="int64"),
         }

@@ -3,7 +3,7 @@
 Structured fields live in the front matter; the narrative (what happened, impact)
 and the four sections live in the body, one bullet per item, so that a person can
 read, edit and diff the file in any editor. An item's metadata (id, author, votes,
-theme, ...) sits on its last line as an HTML comment, invisible when rendered::
+theme, ...) ends its last line as an HTML comment, invisible when rendered::
 
     ---
     id: 2024-03-01-api-outage
@@ -18,8 +18,7 @@ theme, ...) sits on its last line as an HTML comment, invisible when rendered::
 
     ## What went well
 
-    - Paging reached the on-call engineer within two minutes.
-      <!-- {"id": "i-1", "author": "ana", "votes": 3} -->
+    - Paging reached the on-call engineer within two minutes. <!-- {"id": "i-1", "votes": 3} -->
 
 :func:`dumps` checks every file it renders by reading it back; anything the body
 cannot carry exactly (say, a summary that itself contains ``## headings``) is
@@ -56,7 +55,7 @@ except ImportError:  # pragma: no cover
 
 # Block structure is all we need; skipping inline parsing halves the parse time.
 _MARKDOWN = MarkdownIt("commonmark").disable("inline")
-_ITEM_META = re.compile(r"<!--\s*(\{.*\})\s*-->")
+_ITEM_META = re.compile(r"<!--\s*(\{[^<>]*\})\s*-->\s*")
 _LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 _ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
 _META_FIELDS = ("id", "author", "votes", "theme_id", "created_at", "extra")
@@ -232,9 +231,10 @@ def _render_item(item: Item) -> str:
     meta = {k: v for k, v in meta.items() if v not in (None, 0, {})}
     if "created_at" in meta:
         meta["created_at"] = meta["created_at"].isoformat()
-    # No '>' in the comment, so nothing inside it can close it early.
-    encoded = json.dumps(meta, ensure_ascii=False).replace(">", "\\u003e")
-    lines.append(f"  <!-- {encoded} -->")
+    # No '<' or '>' inside the comment: nothing in it can close it early, and the reader
+    # finds it as the last '<!--' of the item.
+    encoded = json.dumps(meta, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    lines[-1] += f" <!-- {encoded} -->"
     return "\n".join(lines) + "\n"
 
 
@@ -333,24 +333,23 @@ class _Document:
     def _parse_body(self, body: str, offset: int) -> None:
         lines = body.split("\n")
         tokens = _MARKDOWN.parse(body)
-        regions = _regions(tokens, len(lines))
-        for heading, level, start, end, heading_line in regions:
+        for region in _regions(tokens, len(lines)):
+            heading = region.heading
             part = body_part(heading) if heading is not None else None
-            raw = "\n".join(lines[start:end]).strip()
+            raw = "\n".join(lines[region.start : region.end]).strip()
             if heading is None:
                 self.preamble = raw
-            elif level == 1 and part is None and not self.items and not self.parts:
+            elif region.level == 1 and part is None and not self.items and not self.parts:
                 self.title_heading = heading
                 self.preamble = "\n\n".join(p for p in (self.preamble, raw) if p)
             elif part in (SUMMARY, IMPACT):
                 if part in self.parts and raw:
                     raw = self.parts[part] + "\n\n" + raw
                 self.parts[part] = raw
-                self.part_lines.setdefault(part, offset + heading_line + 1)
+                self.part_lines.setdefault(part, offset + region.heading_line + 1)
             else:
                 section, outer = (part, None) if part else ("other", heading)
-                block_tokens = [t for t in tokens if t.map and start <= t.map[0] < end]
-                self.items.extend(_items_in(block_tokens, lines, section, outer, offset))
+                self.items.extend(_items_in(region.tokens, lines, section, outer, offset))
 
     def to_model_data(self) -> dict[str, Any]:
         data = dict(self.front)
@@ -461,18 +460,41 @@ def _load_yaml(text: str, path: Path) -> dict[str, Any]:
     return {str(key): value for key, value in data.items()}
 
 
-def _regions(tokens: list[Token], line_count: int) -> list[tuple[str | None, int, int, int, int]]:
-    """Split the body at top-level h1/h2 headings: (heading, level, start, end, line)."""
-    marks: list[tuple[str | None, int, int, int]] = [(None, 0, 0, 0)]
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
-            assert token.map is not None
-            first, after = token.map
-            marks.append((tokens[index + 1].content.strip(), int(token.tag[1]), first, after))
+@dataclass(frozen=True)
+class _Region:
+    """The body between two top-level h1/h2 headings (or before the first)."""
+
+    heading: str | None
+    level: int
+    heading_line: int
+    start: int  # first line after the heading
+    end: int  # first line of the next heading
+    tokens: list[Token]
+
+
+def _regions(tokens: list[Token], line_count: int) -> list[_Region]:
+    """Split the body at top-level h1/h2 headings, in document order."""
+    starts = [0] + [
+        index
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
+    ]
     regions = []
-    for number, (heading, level, first, after) in enumerate(marks):
-        end = marks[number + 1][2] if number + 1 < len(marks) else line_count
-        regions.append((heading, level, after, end, first))
+    for number, index in enumerate(starts):
+        following = starts[number + 1] if number + 1 < len(starts) else len(tokens)
+        end = line_count
+        if following < len(tokens) and tokens[following].map is not None:
+            end = tokens[following].map[0]  # type: ignore[index]
+        if number == 0:
+            regions.append(_Region(None, 0, 0, 0, end, tokens[0:following]))
+            continue
+        heading = tokens[index]
+        first, after = heading.map or (0, 0)
+        text = tokens[index + 1].content.strip()
+        # skip the heading's own three tokens (open, inline, close)
+        regions.append(
+            _Region(text, int(heading.tag[1]), first, after, end, tokens[index + 3 : following])
+        )
     return regions
 
 
@@ -516,16 +538,17 @@ def _raw_item(
         lines.pop()
     meta: dict[str, Any] = {}
     if lines:
-        found = _ITEM_META.fullmatch(lines[-1].strip())
+        last = lines[-1]
+        start = last.rfind("<!--")
+        found = _ITEM_META.fullmatch(last, start) if start >= 0 else None
         if found:
             try:
-                meta = json.loads(found.group(1))
+                decoded = json.loads(found.group(1))
             except json.JSONDecodeError:
-                meta = {}
-            if isinstance(meta, dict):
-                lines.pop()
-            else:
-                meta = {}
+                decoded = None
+            if isinstance(decoded, dict):
+                meta = decoded
+                lines[-1] = last[:start].rstrip(" ")
     return _RawItem(section, heading, "\n".join(lines), line, meta)
 
 

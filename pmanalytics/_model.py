@@ -228,8 +228,12 @@ class _Record(BaseModel):
     def _keep_unknown_fields(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        data = {cls._aliases.get(key, key): value for key, value in data.items()}
-        unknown = [key for key in data if key not in cls.model_fields]
+        fields = cls.model_fields
+        if all(key in fields for key in data):
+            return data
+        if cls._aliases:
+            data = {cls._aliases.get(key, key): value for key, value in data.items()}
+        unknown = [key for key in data if key not in fields]
         if not unknown:
             return data
         extra = dict(data.get("extra") or {})

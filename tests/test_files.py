@@ -105,7 +105,7 @@ def test_the_written_file_is_readable_markdown(tmp_path):
         "What is an ongoing problem",
     ):
         assert f"\n## {heading}\n" in text
-    assert '\n- Paging worked\n  <!-- {"id": "i1", "author": "ana", "votes": 2} -->\n' in text
+    assert '\n- Paging worked <!-- {"id": "i1", "author": "ana", "votes": 2} -->\n' in text
     assert "\nitems:" not in text  # items live in the body, not the front matter
 
 
