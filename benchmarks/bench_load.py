@@ -92,8 +92,17 @@ def main() -> None:
         print(f"generating {args.incidents} post-mortems into {folder} ...", flush=True)
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "pmanalytics.cli", "demo", str(folder),
-             "--incidents", str(args.incidents), "--seed", str(args.seed)],
+            [
+                sys.executable,
+                "-m",
+                "pmanalytics.cli",
+                "demo",
+                str(folder),
+                "--incidents",
+                str(args.incidents),
+                "--seed",
+                str(args.seed),
+            ],
             check=True,
         )
         (folder / ".complete").touch()
@@ -101,7 +110,9 @@ def main() -> None:
 
     output = subprocess.run(
         [sys.executable, __file__, "--measure", str(folder)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     r = json.loads(output.strip().splitlines()[-1])
     cores = os.cpu_count()
@@ -111,13 +122,19 @@ def main() -> None:
     print(f"machine: {cores} cores")
     print(f"corpus: {r['files']} post-mortems, {r['items']} items")
     print(f"reference parse (1 core, YAML C loader + markdown-it-py): {r['reference_s']:.2f} s")
-    print(f"cold load:  {r['cold_s']:.2f} s  ({r['files'] / r['cold_s']:.0f} docs/s), "
-          f"{ratio:.2f}x the reference   [target <= 12 s and <= 1.5x]")
-    print(f"warm load:  {r['warm_s']:.2f} s  ({r['files'] / r['warm_s']:.0f} docs/s)   "
-          f"[target <= 1 s]")
-    print(f"peak memory: main {r['main_peak_mib']:.0f} MiB, largest worker "
-          f"{r['worker_peak_mib']:.0f} MiB, bound for all {workers} workers + main "
-          f"{peak_total:.0f} MiB   [target <= 1536 MiB]")
+    print(
+        f"cold load:  {r['cold_s']:.2f} s  ({r['files'] / r['cold_s']:.0f} docs/s), "
+        f"{ratio:.2f}x the reference   [target <= 12 s and <= 1.5x]"
+    )
+    print(
+        f"warm load:  {r['warm_s']:.2f} s  ({r['files'] / r['warm_s']:.0f} docs/s)   "
+        f"[target <= 1 s]"
+    )
+    print(
+        f"peak memory: main {r['main_peak_mib']:.0f} MiB, largest worker "
+        f"{r['worker_peak_mib']:.0f} MiB, bound for all {workers} workers + main "
+        f"{peak_total:.0f} MiB   [target <= 1536 MiB]"
+    )
 
 
 if __name__ == "__main__":
