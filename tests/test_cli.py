@@ -70,3 +70,12 @@ def test_bad_arguments_are_rejected_with_the_value(tmp_path, capsys):
         main(["demo", str(tmp_path), "--incidents", "-1"])
     assert exited.value.code == 2
     assert "must be a positive int, got -1" in capsys.readouterr().err
+
+
+def test_demo_writes_a_corpus_that_validates(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", str(out), "--incidents", "4", "--seed", "3"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote 4 post-mortems to {out}"
+    assert len(list(out.glob("*.md"))) == 4
+    assert (out / "ground-truth.csv").is_file()
+    assert main(["validate", str(out)]) == 0
