@@ -31,7 +31,7 @@ import pandas as pd
 from ._atomic import atomic_write_text
 from ._schema import FILE_COLUMN, SCHEMA, conform
 
-_FORMAT = 1
+_FORMAT = 2
 _MANIFEST_COLUMNS = ("path", "size", "mtime_ns")
 
 
@@ -44,9 +44,9 @@ def default_cache_root() -> Path:
     return Path(base) / "pmanalytics"
 
 
-def cache_folder(root: Path, inputs: Sequence[Path]) -> Path:
-    """The cache folder for one set of inputs (folders and files), under ``root``."""
-    key = "\n".join(sorted(str(path.resolve()) for path in inputs))
+def cache_folder(root: Path, inputs: Sequence[Path], options: str = "") -> Path:
+    """The cache folder for one set of inputs (folders and files) and read options."""
+    key = "\n".join([*sorted(str(path.resolve()) for path in inputs), options])
     return root / hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

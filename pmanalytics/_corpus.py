@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,10 +15,12 @@ from tqdm.auto import tqdm
 
 from ._cache import CachedTables, cache_folder, default_cache_root, read_cache, write_cache
 from ._errors import IngestError
-from ._files import read
 from ._model import PostMortem
 from ._rows import RowBuffer
 from ._schema import FILE_COLUMN, SCHEMA, TABLES, empty_frame
+from .ingest._dispatch import read_any
+from .ingest._md_headings import build_section_map
+from .ingest.markdown import DEFAULT_MAX_BYTES
 
 __all__ = ["Corpus", "load"]
 
@@ -31,6 +34,10 @@ _PROGRESS_FROM = 300  # show a progress bar when parsing at least this many file
 @dataclass(frozen=True, repr=False)
 class Corpus:
     """Post-mortems as tidy DataFrames: one row per entity, ``incident_id`` on every child row.
+
+    ``sources`` says how each file was read (and, for imported Markdown, which
+    sections were recognised and what was left over); ``errors`` lists the files
+    that could not be read.
 
     The tables and their columns are documented in the README ("Corpus schema")
     and in :data:`pmanalytics._schema.SCHEMA`.
@@ -49,6 +56,7 @@ class Corpus:
     actions: pd.DataFrame = field(default_factory=lambda: empty_frame("actions"))
     timeline: pd.DataFrame = field(default_factory=lambda: empty_frame("timeline"))
     participants: pd.DataFrame = field(default_factory=lambda: empty_frame("participants"))
+    sources: pd.DataFrame = field(default_factory=lambda: empty_frame("sources"))
     errors: pd.DataFrame = field(default_factory=lambda: empty_frame("errors"))
 
     @classmethod
@@ -60,13 +68,13 @@ class Corpus:
         return _finish(buffer.frames())
 
     def get(self, incident_id: str) -> PostMortem:
-        """Read one post-mortem of the corpus back from its file."""
+        """Read one post-mortem of the corpus back from its file (canonical or imported)."""
         rows = self.incidents.loc[self.incidents["incident_id"] == incident_id, "path"]
         if rows.empty:
             raise KeyError(f"no incident {incident_id!r} in this corpus")
         if not rows.iloc[0]:
             raise KeyError(f"incident {incident_id!r} was built in memory and has no file")
-        return read(rows.iloc[0])
+        return read_any(rows.iloc[0]).postmortem
 
     def stats(self) -> dict[str, Any]:
         """Counts and the date range, as plain data.
@@ -103,6 +111,8 @@ def load(
     cache: bool | PathInput = True,
     workers: int | None = None,
     progress: bool | None = None,
+    section_map: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Corpus:
     """Load post-mortem files into a :class:`Corpus`.
 
@@ -124,6 +134,11 @@ def load(
         Processes used for parsing; defaults to the number of cores.
     progress : bool, optional
         Show a progress bar; by default only when parsing 300 files or more.
+    section_map : mapping, optional
+        For Markdown from other templates: extra heading -> part entries over
+        :data:`pmanalytics.ingest.SECTION_MAP`, e.g. ``{"Oopsies": "lessons_learned"}``.
+    max_bytes : int
+        Files larger than this (default 50 MB) are refused with an error row.
 
     Returns
     -------
@@ -142,6 +157,10 @@ def load(
         raise ValueError(f"'errors' must be 'collect' or 'raise', got {errors!r}")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"'workers' must be a positive int, got {workers!r}")
+    if not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"'max_bytes' must be a positive int, got {max_bytes!r}")
+    options = _ReadOptions(dict(section_map or {}), max_bytes)
+    build_section_map(options.section_map)  # validates it before any work
     inputs = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
     files = discover(inputs)
     manifest = _manifest(files)
@@ -150,11 +169,11 @@ def load(
     cached = None
     if cache is not False:
         root = default_cache_root() if cache is True else Path(cache)
-        folder = cache_folder(root, inputs)
+        folder = cache_folder(root, inputs, options.key())
         cached = read_cache(folder)
 
     reused, to_parse = _plan(manifest, cached)
-    parsed = _parse(files, to_parse, workers, progress)
+    parsed = _parse(files, to_parse, workers, progress, options)
     frames = _combine(manifest, cached, reused, parsed)
     if folder is not None and (to_parse or cached is None or len(reused) != len(cached.manifest)):
         write_cache(folder, CachedTables(manifest, frames))
@@ -227,23 +246,38 @@ def _plan(manifest: pd.DataFrame, cached: CachedTables | None) -> tuple[dict[int
     return reused, to_parse
 
 
-def _parse_chunk(chunk: list[tuple[int, str]]) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class _ReadOptions:
+    section_map: dict[str, str]
+    max_bytes: int
+
+    def key(self) -> str:
+        """What the cache must be keyed on besides the files."""
+        return repr((sorted(self.section_map.items()), self.max_bytes))
+
+
+def _parse_chunk(chunk: list[tuple[int, str]], options: _ReadOptions) -> dict[str, pd.DataFrame]:
     """Parse some files (in a worker process); every failure becomes an error row."""
     buffer = RowBuffer()
     for index, path in chunk:
         try:
-            pm = read(path)
+            result = read_any(path, section_map=options.section_map, max_bytes=options.max_bytes)
         except IngestError as exc:
             buffer.add_error(index, path, exc.reason, exc.line)
         except Exception as exc:  # a bug must not stop the other files
             buffer.add_error(index, path, f"unexpected {type(exc).__name__}: {exc}", None)
         else:
-            buffer.add(pm, index, path)
+            buffer.add(result.postmortem, index, path)
+            buffer.add_source(index, result.postmortem.id, path, result)
     return buffer.frames()
 
 
 def _parse(
-    files: list[Path], indices: list[int], workers: int | None, progress: bool | None
+    files: list[Path],
+    indices: list[int],
+    workers: int | None,
+    progress: bool | None,
+    options: _ReadOptions,
 ) -> list[dict[str, pd.DataFrame]]:
     jobs = [(index, str(files[index])) for index in indices]
     if not jobs:
@@ -256,11 +290,12 @@ def _parse(
     try:
         if workers == 1 or len(jobs) < _PARALLEL_FROM:
             for chunk in chunks:
-                results.append(_parse_chunk(chunk))
+                results.append(_parse_chunk(chunk, options))
                 bar.update(len(chunk))
         else:
             with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks), strict=True):
+                parse = partial(_parse_chunk, options=options)
+                for chunk, result in zip(chunks, pool.map(parse, chunks), strict=True):
                     results.append(result)
                     bar.update(len(chunk))
     finally:

@@ -27,7 +27,6 @@ written to the front matter instead, so the round trip is always lossless.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from markdown_it.token import Token
 
 from ._atomic import atomic_write_text
 from ._errors import IngestError, ModelError
+from ._ids import stable_id
 from ._model import Item, PostMortem, is_slug, slugify
 from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
 
@@ -407,8 +407,7 @@ class _Document:
             if raw.heading is not None:
                 data["heading"] = raw.heading
             if "id" not in data:
-                data["id"] = _derived_id(raw, taken)
-                taken.add(data["id"])
+                data["id"] = stable_id("i", f"{raw.section}\n{raw.heading}\n{raw.text}", taken)
             result.append(data)
         return result
 
@@ -558,16 +557,3 @@ def _dedent(line: str, width: int) -> str:
     if line.startswith("\t"):
         return line[1:]
     return line.lstrip(" ")
-
-
-def _derived_id(raw: _RawItem, taken: set[str]) -> str:
-    """A stable id for an item written by hand: a hash of where it is and what it says."""
-    digest = hashlib.sha1(
-        f"{raw.section}\n{raw.heading}\n{raw.text}".encode(), usedforsecurity=False
-    ).hexdigest()
-    candidate = f"i-{digest[:10]}"
-    number = 2
-    while candidate in taken:
-        candidate = f"i-{digest[:10]}-{number}"
-        number += 1
-    return candidate

@@ -44,6 +44,20 @@ class RowBuffer:
         """Record a file that could not be loaded."""
         self._add("errors", file_index, path=path, line=line, message=message)
 
+    def add_source(self, file_index: int, incident_id: str, path: str, result: Any) -> None:
+        """Record how a file was read (``result`` is an ingest ``ReadResult``)."""
+        report = result.report
+        self._add(
+            "sources",
+            file_index,
+            incident_id=incident_id,
+            path=path,
+            format=result.format,
+            recognised=[f"{heading} -> {part}" for heading, part in report.recognised],
+            leftover=list(report.leftover),
+            notes=list(report.notes),
+        )
+
     def add(self, pm: PostMortem, file_index: int, path: str) -> None:
         """Record one post-mortem and all its parts."""
         incident = pm.id

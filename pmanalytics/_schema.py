@@ -140,6 +140,14 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         _c("name", "string", "Name."),
         _c("role", PARTICIPANT_ROLES, "Role in the incident or review."),
     ),
+    "sources": (
+        _c("incident_id", "string", "The post-mortem."),
+        _c("path", "string", "The file it was read from."),
+        _c("format", ("canonical", "markdown"), "How it was read: a canonical file, or imported."),
+        _c("recognised", "list", "Imported Markdown: each heading read, as `heading -> part`."),
+        _c("leftover", "list", "Imported Markdown: headings not understood (text kept in extra)."),
+        _c("notes", "list", "Imported Markdown: things worth a look, with line numbers."),
+    ),
     "errors": (
         _c("path", "string", "The file that could not be loaded."),
         _c("line", "int", "The line of the problem, where known."),

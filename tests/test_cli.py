@@ -35,8 +35,8 @@ def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path, capsys):
     statuses = "'draft', 'in_review', 'reviewed' or 'closed'"
     assert lines == [
         f"{folder / 'bad.md'}:3: status: Input should be {statuses}, got 'nope'",
-        f"{folder / 'worse.md'}:1: not a canonical post-mortem: "
-        "it does not start with '---' front matter",
+        f"{folder / 'worse.md'}:1: not a post-mortem: no front matter and no section this "
+        "importer knows (headings found: none; map yours with section_map=)",
     ]
 
 

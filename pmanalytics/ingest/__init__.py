@@ -1,0 +1,1 @@
+"""Import post-mortems written elsewhere: Markdown templates, retro and tracker exports, JSON."""

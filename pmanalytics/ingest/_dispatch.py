@@ -1,0 +1,98 @@
+"""One entry point for any Markdown post-mortem: canonical files, or foreign templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._errors import IngestError
+from .._files import loads
+from .._model import PostMortem
+from ._md_headings import Part, build_section_map, match_heading
+from .markdown import DEFAULT_MAX_BYTES, MarkdownReport, decode, parse_markdown
+
+_CANONICAL_KEYS = frozenset(PostMortem.model_fields) | {"items", "what_happened"}
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+_STRUCTURED = ("timeline", "actions", "stats", "participants", "summary", "impact")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A post-mortem, the format it was read as, and (for imports) the parse report."""
+
+    postmortem: PostMortem
+    format: str  # "canonical" or "markdown"
+    report: MarkdownReport
+
+
+def read_any(
+    path: str | Path,
+    *,
+    section_map: Mapping[str, str | Part] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ReadResult:
+    """Read a Markdown post-mortem whatever its template.
+
+    A file whose front matter holds only the model's own fields is read as a
+    canonical file; anything else goes through the Markdown importer.
+
+    Raises
+    ------
+    IngestError
+        The message names the file, the line where known, and the reason.
+    """
+    source = Path(path)
+    try:
+        size = source.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                source,
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+                "(raise it with max_bytes=)",
+            )
+        data = source.read_bytes()
+    except OSError as exc:
+        raise IngestError(source, exc.strerror or str(exc)) from exc
+    text = decode(data, source)
+    if not text.strip():
+        raise IngestError(source, "empty file", 1)
+    if _looks_canonical(text):
+        postmortem = loads(text, path=source)
+        if "id" in _front_keys(text) or not _has_foreign_sections(postmortem, section_map):
+            return ReadResult(postmortem, "canonical", MarkdownReport())
+    imported = parse_markdown(text, path=source, section_map=section_map)
+    return ReadResult(imported.postmortem, "markdown", imported.report)
+
+
+def _front_keys(text: str) -> set[str]:
+    keys: set[str] = set()
+    for line in text.split("\n")[1:]:
+        if line.rstrip() in ("---", "..."):
+            return keys
+        found = _TOP_LEVEL_KEY.match(line)
+        if found:
+            keys.add(found.group(1))
+    return keys
+
+
+def _looks_canonical(text: str) -> bool:
+    """Front matter present, and every top-level key is one of the model's fields."""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return False
+    keys = _front_keys(text)
+    return bool(keys) and keys <= _CANONICAL_KEYS
+
+
+def _has_foreign_sections(
+    postmortem: PostMortem, section_map: Mapping[str, str | Part] | None
+) -> bool:
+    """Sections the canonical reader kept as plain items but the importer understands."""
+    table = build_section_map(section_map)
+    for item in postmortem.items:
+        if item.section == "other" and item.heading:
+            part = match_heading(item.heading, table)
+            if part is not None and part.kind in _STRUCTURED:
+                return True
+    return False

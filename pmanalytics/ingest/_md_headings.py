@@ -1,0 +1,193 @@
+"""Which heading means which part of a post-mortem, for Markdown written from other templates.
+
+:data:`SECTION_MAP` is the one documented table: a normalised heading (see
+:func:`pmanalytics._sections.normalise_heading`) to a :class:`Part`. Callers
+override or extend it with ``section_map=``, e.g.
+``{"things we tripped over": "lessons_learned"}``.
+
+Part kinds:
+
+- ``summary``, ``impact``: narrative text of the post-mortem.
+- ``went_well``, ``lessons_learned``, ``future_considerations``, ``ongoing_problem``:
+  the template's four sections; each bullet or paragraph becomes an item. A part
+  may carry a ``heading`` kept on its items (``What went wrong`` is lessons
+  learned under its own heading, so nothing is conflated silently).
+- ``other``: narrative sections of other templates (root causes, trigger,
+  contributing factors, five whys, ...): items in section ``other``, heading kept.
+- ``timeline``, ``actions``, ``stats``, ``participants``: structured parts.
+- ``ignore``: headings that carry nothing (a template's own instructions).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .._sections import normalise_heading
+
+PART_KINDS = (
+    "summary",
+    "impact",
+    "went_well",
+    "lessons_learned",
+    "future_considerations",
+    "ongoing_problem",
+    "other",
+    "timeline",
+    "actions",
+    "stats",
+    "participants",
+    "ignore",
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a heading maps to: a part kind, and for items an optional heading to keep."""
+
+    kind: str
+    heading: str | None = None
+
+
+def _p(kind: str, heading: str | None = None) -> Part:
+    return Part(kind, heading)
+
+
+_WENT_WRONG = _p("lessons_learned", "What went wrong")
+_LUCKY = _p("lessons_learned", "Where we got lucky")
+
+#: Normalised heading -> part. The documented default; override with ``section_map=``.
+SECTION_MAP: dict[str, Part] = {
+    # the seed template
+    "what happened": _p("summary"),
+    "what went well": _p("went_well"),
+    "went well": _p("went_well"),
+    "things that went well": _p("went_well"),
+    "what went right": _p("went_well"),
+    "lessons learned": _p("lessons_learned"),
+    "lessons learnt": _p("lessons_learned"),
+    "lessons": _p("lessons_learned"),
+    "learnings": _p("lessons_learned"),
+    "key learnings": _p("lessons_learned"),
+    "what we learned": _p("lessons_learned"),
+    "takeaways": _p("lessons_learned"),
+    "key takeaways": _p("lessons_learned"),
+    "future considerations": _p("future_considerations"),
+    "considerations": _p("future_considerations"),
+    "recommendations": _p("future_considerations"),
+    "prevention": _p("future_considerations"),
+    "what is an ongoing problem": _p("ongoing_problem"),
+    "ongoing problems": _p("ongoing_problem"),
+    "ongoing problem": _p("ongoing_problem"),
+    "ongoing issues": _p("ongoing_problem"),
+    "known issues": _p("ongoing_problem"),
+    "open issues": _p("ongoing_problem"),
+    "open questions": _p("ongoing_problem"),
+    "remaining risks": _p("ongoing_problem"),
+    "actions": _p("actions"),
+    # Google SRE book
+    "summary": _p("summary"),
+    "incident summary": _p("summary"),
+    "executive summary": _p("summary"),
+    "overview": _p("summary"),
+    "description": _p("summary"),
+    "impact": _p("impact"),
+    "customer impact": _p("impact"),
+    "user impact": _p("impact"),
+    "business impact": _p("impact"),
+    "root cause": _p("other", "Root Causes"),
+    "root causes": _p("other", "Root Causes"),
+    "root cause analysis": _p("other", "Root Causes"),
+    "trigger": _p("other", "Trigger"),
+    "resolution": _p("other", "Resolution"),
+    "detection": _p("other", "Detection"),
+    "action items": _p("actions"),
+    "what went wrong": _WENT_WRONG,
+    "what didn t go well": _WENT_WRONG,
+    "what did not go well": _WENT_WRONG,
+    "things that went wrong": _WENT_WRONG,
+    "where we got lucky": _LUCKY,
+    "where we were lucky": _LUCKY,
+    "timeline": _p("timeline"),
+    "incident timeline": _p("timeline"),
+    "timeline of events": _p("timeline"),
+    "chronology": _p("timeline"),
+    "supporting information": _p("other", "Supporting information"),
+    # PagerDuty and Atlassian
+    "leadup": _p("other", "Leadup"),
+    "lead up": _p("other", "Leadup"),
+    "fault": _p("other", "Fault"),
+    "response": _p("other", "Response"),
+    "recovery": _p("other", "Recovery"),
+    "five whys": _p("other", "Five whys"),
+    "5 whys": _p("other", "Five whys"),
+    "contributing factors": _p("other", "Contributing factors"),
+    "contributing factor": _p("other", "Contributing factors"),
+    "follow up actions": _p("actions"),
+    "follow up": _p("actions"),
+    "follow ups": _p("actions"),
+    "followups": _p("actions"),
+    "corrective actions": _p("actions"),
+    "remediation": _p("actions"),
+    "remediations": _p("actions"),
+    "action plan": _p("actions"),
+    "next steps": _p("actions"),
+    "tasks": _p("actions"),
+    # stats lists and people
+    "stats": _p("stats"),
+    "statistics": _p("stats"),
+    "metrics": _p("stats"),
+    "incident stats": _p("stats"),
+    "attendees": _p("participants"),
+    "participants": _p("participants"),
+    "people involved": _p("participants"),
+    "responders": _p("participants"),
+    "incident team": _p("participants"),
+}
+
+
+def build_section_map(overrides: Mapping[str, str | Part] | None) -> dict[str, Part]:
+    """The default table with the caller's entries on top (keys are normalised here).
+
+    Examples
+    --------
+    >>> build_section_map({"Things We Tripped Over": "lessons_learned"})["things we tripped over"]
+    Part(kind='lessons_learned', heading=None)
+    """
+    table = dict(SECTION_MAP)
+    for heading, target in (overrides or {}).items():
+        part = target if isinstance(target, Part) else Part(str(target))
+        if part.kind not in PART_KINDS:
+            kinds = ", ".join(PART_KINDS)
+            raise ValueError(f"section_map[{heading!r}] must be one of {kinds}, got {part.kind!r}")
+        table[normalise_heading(heading)] = part
+    return table
+
+
+def match_heading(heading: str, table: Mapping[str, Part]) -> Part | None:
+    """The part a heading names: exact, then by leading words, then by a close spelling.
+
+    Examples
+    --------
+    >>> match_heading("📋 3. Action Items", SECTION_MAP)
+    Part(kind='actions', heading=None)
+    >>> match_heading("Contributing Factors (findings)", SECTION_MAP).kind
+    'other'
+    >>> match_heading("Atendees", SECTION_MAP).kind
+    'participants'
+    >>> match_heading("Appendix: dashboards", SECTION_MAP) is None
+    True
+    """
+    key = normalise_heading(heading)
+    if not key:
+        return None
+    if key in table:
+        return table[key]
+    words = key.split()
+    for length in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:length])
+        if prefix in table and len(prefix) >= 5:
+            return table[prefix]
+    close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.88)
+    return table[close[0]] if close else None

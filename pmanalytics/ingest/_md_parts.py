@@ -1,0 +1,579 @@
+"""Read the structured parts of foreign Markdown: timelines, action items, stats, attendees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from .._ids import stable_id
+from .._sections import normalise_heading
+from ._md_blocks import Block, Heading, ListItem, Node, raw_cells
+from ._md_time import ZONE_ALIASES, Moment, parse_duration, parse_moment, stated_zone
+
+# --------------------------------------------------------------------------- timeline
+
+_ZONE_HINT = (
+    r"(?:\s*(?:\b(?:" + "|".join(sorted(ZONE_ALIASES, key=len, reverse=True)) + r")\b"
+    r"|[+-]\d{2}:?\d{2}))?"
+)
+_STAMP = re.compile(
+    r"^\W{0,3}?(?P<stamp>"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)" + _ZONE_HINT + r")"
+    r"(?P<close>\W{0,3}?)(?:\s*[-–—:|]\s*|\s+)(?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_KIND_WORDS_BY_EVENT = {
+    "trigger": (
+        r"\b(?:outage|incident|impact|problem)\s+(?:begins|began|starts|started)\b",
+        r"^\W*trigger\b",
+    ),
+    "resolution": (
+        r"\b(?:outage|incident)\s+ends\b",
+        r"^\W*resolution\b",
+        r"\bresolved\b",
+        r"\b(?:fully\s+)?recovered\b",
+        r"\bback to normal\b",
+        r"\ball systems (?:verified )?operational",
+    ),
+    "mitigation": (
+        r"\bmitigat",
+        r"\brolled?\s*back\b",
+        r"\brollback\b",
+        r"\breverted\b",
+        r"\bworkaround",
+        r"\bfail(?:ed)?\s*over\b",
+        r"\brestored\b",
+    ),
+    "detection": (
+        r"\bdetect",
+        r"\balert(?:s|ed)?\b",
+        r"\bpage[rd]?\b",
+        r"\bnoticed\b",
+        r"\breported\b",
+        r"\bobserved?\b",
+        r"\bbecame aware\b",
+    ),
+    "escalation": (r"\bescalat", r"\bincident (?:declared|commander)\b", r"\bsev\s*\d\b"),
+    "communication": (
+        r"\bstatus\s*page\b",
+        r"\bcustomers? (?:were )?notified\b",
+        r"\bannounce",
+    ),
+}
+#: The first rule whose words appear decides an event's kind (order matters).
+_KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile("|".join(words), re.IGNORECASE))
+    for kind, words in _KIND_WORDS_BY_EVENT.items()
+)
+
+
+def event_kind(text: str) -> str | None:
+    """Guess what a timeline entry marks from its words ("OUTAGE BEGINS", "alert fired").
+
+    Examples
+    --------
+    >>> event_kind("**OUTAGE BEGINS** config pushed"), event_kind("Issue detected by alerts")
+    ('trigger', 'detection')
+    """
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+@dataclass
+class TimelineResult:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class TimelineReader:
+    """Collects timeline entries from tables, bullets, lines and one heading per time."""
+
+    def __init__(self, zone: tzinfo | None, default_date: date | None, offset: int) -> None:
+        self.zone = zone
+        self.current_date = default_date
+        self.offset = offset
+        self.last: datetime | None = None
+        self.result = TimelineResult()
+
+    def read(self, nodes: list[Node]) -> TimelineResult:
+        text = "\n".join(n.text for n in nodes if isinstance(n, Block))
+        self.zone = stated_zone(text) or self.zone
+        pending: Moment | None = None
+        pending_text: list[str] = []
+        for node in nodes:
+            if isinstance(node, Heading):
+                self._flush(pending, pending_text)
+                pending, pending_text = self._moment(node.text), []
+                if pending is None:
+                    self.result.notes.append(
+                        f"line {self.offset + node.line + 1}: "
+                        f"timeline heading {node.text!r} has no time"
+                    )
+            elif pending is not None:
+                pending_text.append(node.text)
+            elif node.kind == "table":
+                self._table(node)
+            elif node.kind == "list":
+                for item in _flatten(node.items):
+                    self._line(item.text, self.offset + item.line + 1)
+            else:
+                for number, line in enumerate(node.text.split("\n")):
+                    self._line(line, self.offset + node.start + number + 1, quiet=True)
+        self._flush(pending, pending_text)
+        return self.result
+
+    def _moment(self, text: str) -> Moment | None:
+        moment = parse_moment(text, default_date=self.current_date, zone=self.zone)
+        if moment is None:
+            return None
+        if moment.has_date:
+            self.current_date = moment.at.date()
+        elif self.last is not None and moment.at < self.last - timedelta(hours=1):
+            moment = Moment(moment.at + timedelta(days=1), False, moment.has_time)
+            self.current_date = moment.at.date()
+        self.last = moment.at
+        return moment
+
+    def _add(self, moment: Moment, text: str, extra: dict[str, Any] | None = None) -> None:
+        text = text.strip()
+        if not text:
+            return
+        event: dict[str, Any] = {"at": moment.at, "text": text, "kind": event_kind(text)}
+        if not moment.has_time:
+            event["extra"] = {"time_known": False}
+        if extra:
+            event.setdefault("extra", {}).update(extra)
+        self.result.events.append(event)
+
+    def _flush(self, pending: Moment | None, texts: list[str]) -> None:
+        if pending is not None:
+            self._add(pending, "\n\n".join(texts))
+
+    def _table(self, block: Block) -> None:
+        header = [normalise_heading(cell) for cell in block.header]
+        zone = stated_zone(" ".join(block.header))
+        if zone is not None:
+            self.zone = zone
+        time_col = _column(header, ("time", "date", "when", "timestamp", "utc"), 0)
+        text_col = _column(
+            header,
+            ("event", "description", "what", "action", "activity", "details", "note", "update"),
+            1 if len(header) > 1 else 0,
+        )
+        for row, line in zip(block.rows, block.row_lines, strict=False):
+            number = self.offset + line + 1
+            cells = row + [""] * (len(header) - len(row))
+            if line in block.ragged:
+                self.result.notes.append(
+                    f"line {number}: table row has {len(raw_cells_of(block, line))}"
+                    f" cells, the header {len(header)}"
+                )
+            stamp = cells[time_col] if time_col < len(cells) else ""
+            moment = self._moment(stamp)
+            text = cells[text_col] if text_col < len(cells) else ""
+            others = {
+                block.header[i]: cells[i]
+                for i in range(len(cells))
+                if i not in (time_col, text_col) and i < len(block.header) and cells[i]
+            }
+            if moment is None:
+                self.result.unparsed.append(" | ".join(cells))
+                self.result.notes.append(f"line {number}: no date or time in {stamp!r}")
+                continue
+            if not moment.has_time and stamp.strip():
+                others["time_text"] = stamp.strip()
+            self._add(moment, text, others or None)
+
+    def _line(self, text: str, number: int, quiet: bool = False) -> None:
+        found = _STAMP.match(text.strip())
+        if found:
+            moment = self._moment(found["stamp"])
+            if moment is not None:
+                rest = found["rest"].strip()
+                if stated_zone(rest) and len(rest) < 40:
+                    self.zone = stated_zone(rest)  # "2015-10-21 (all times UTC)"
+                    return
+                self._add(moment, rest)
+                return
+        if stated_zone(text) or not text.strip():
+            return
+        if self.result.events and quiet:
+            self.result.events[-1]["text"] += "\n" + text.strip()
+            return
+        self.result.unparsed.append(text.strip())
+        self.result.notes.append(
+            f"line {number}: timeline entry without a time: {text.strip()[:60]!r}"
+        )
+
+
+def raw_cells_of(block: Block, line: int) -> list[str]:
+    start = block.start
+    return raw_cells(block.text.split("\n")[line - start]) if line >= start else []
+
+
+def _column(header: list[str], words: tuple[str, ...], default: int) -> int:
+    for index, cell in enumerate(header):
+        if any(word in cell.split() for word in words):
+            return index
+    return default
+
+
+def _flatten(items: list[ListItem]) -> list[ListItem]:
+    out: list[ListItem] = []
+    for item in items:
+        out.append(item)
+        out.extend(_flatten(item.children))
+    return out
+
+
+# --------------------------------------------------------------------------- actions
+
+_STATUS_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "done",
+        re.compile(
+            r"^\s*\[[xX]\]\s*|\((?:done|completed?|fixed)\)|\[(?:done|completed?)\]"
+            r"|\*\*(?:done|completed?)\*\*|^\s*(?:done|completed?)\s*[:\-–—]\s*|✅|✔️?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "wont_do",
+        re.compile(
+            r"\((?:won'?t\s*(?:do|fix)|wontfix|cancell?ed|dropped)\)"
+            r"|\*\*(?:won'?t\s*(?:do|fix)|cancell?ed)\*\*",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "in_progress",
+        re.compile(
+            r"\((?:in[ -]progress|wip|started|ongoing)\)"
+            r"|\*\*(?:in[ -]progress|wip)\*\*",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "open",
+        re.compile(
+            r"^\s*\[ \]\s*|\((?:todo|to do|open|not started)\)|\*\*(?:todo|to do)\*\*"
+            r"|^\s*todo\s*[:\-–—]\s*",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_STATUS_WORDS = {
+    "done": "done",
+    "complete": "done",
+    "completed": "done",
+    "fixed": "done",
+    "closed": "done",
+    "resolved": "done",
+    "todo": "open",
+    "to do": "open",
+    "open": "open",
+    "not started": "open",
+    "in progress": "in_progress",
+    "started": "in_progress",
+    "wip": "in_progress",
+    "won t do": "wont_do",
+    "wont do": "wont_do",
+    "won t fix": "wont_do",
+    "cancelled": "wont_do",
+    "canceled": "wont_do",
+    "dropped": "wont_do",
+}
+_KIND_WORDS = {
+    "prevent": "prevent",
+    "prevention": "prevent",
+    "preventive": "prevent",
+    "mitigate": "mitigate",
+    "mitigation": "mitigate",
+    "detect": "detect",
+    "detection": "detect",
+    "monitoring": "detect",
+    "alerting": "detect",
+    "process": "process",
+    "repair": "mitigate",
+    "investigate": "other",
+    "other": "other",
+}
+_OWNER = re.compile(
+    r"(?:^|\s)@(?P<handle>[\w.\-]+)|\b(?:owner|assignee|owned by)\s*[:=\-]\s*"
+    r"(?P<name>[^,;()\]\n]+)",
+    re.IGNORECASE,
+)
+_DUE = re.compile(
+    r"\b(?:due(?:\s+(?:date|by|on))?|deadline|by)\s*[:=]?\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}"
+    r"|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://[^\s)>\]]+")
+_STRUCK = re.compile(r"^\s*~~(?P<text>.+?)~~\s*$", re.DOTALL)
+_BOLD_LEAD = re.compile(r"^\s*\*\*(?P<title>[^*]+?)\*\*\s*[:\-–—]?\s*(?P<rest>.*)$", re.DOTALL)
+
+
+def read_actions(nodes: list[Node], taken: set[str]) -> list[dict[str, Any]]:
+    """Action items from tables, bullet lists and paragraphs, markers read and removed."""
+    actions: list[dict[str, Any]] = []
+    for node in nodes:
+        if isinstance(node, Heading):
+            continue
+        if node.kind == "table":
+            actions.extend(_table_actions(node, taken))
+        elif node.kind == "list":
+            for item in node.items:
+                actions.extend(_list_actions(item, None, taken))
+        elif node.kind == "paragraph":
+            action = action_from_text(node.text, taken)
+            if action:
+                actions.append(action)
+    return actions
+
+
+def _list_actions(item: ListItem, parent: str | None, taken: set[str]) -> list[dict[str, Any]]:
+    action = action_from_text(item.text, taken)
+    found: list[dict[str, Any]] = []
+    if action is not None:
+        if parent is not None:
+            action.setdefault("extra", {})["parent"] = parent
+        found.append(action)
+    for child in item.children:
+        found.extend(_list_actions(child, action["id"] if action else parent, taken))
+    return found
+
+
+def action_from_text(text: str, taken: set[str], **known: Any) -> dict[str, Any] | None:
+    """One action from a bullet or cell: status, owner, due date and link read from the text.
+
+    Examples
+    --------
+    >>> a = action_from_text("[x] Add disk alert @ana due 2024-05-01", set())
+    >>> a["title"], a["status"], a["owner"], a["due"]
+    ('Add disk alert', 'done', 'ana', '2024-05-01')
+    """
+    status = known.pop("status", None)
+    struck = _STRUCK.match(text)
+    if struck:
+        text, status = struck["text"], status or "done"
+    for name, pattern in _STATUS_MARKERS:
+        if pattern.search(text):
+            status = status or name
+            text = pattern.sub(" ", text)
+    extra: dict[str, Any] = {}
+    owner = known.pop("owner", None)
+    found_owner = _OWNER.search(text)
+    if found_owner:
+        owner = owner or (found_owner["handle"] or found_owner["name"]).strip()
+        text = text[: found_owner.start()] + " " + text[found_owner.end() :]
+    due = known.pop("due", None)
+    found_due = _DUE.search(text)
+    if found_due:
+        due = due or _iso_day(found_due["date"])
+        text = text[: found_due.start()] + " " + text[found_due.end() :]
+    link = known.pop("link", None)
+    url = _URL.search(text)
+    if url and not link:
+        link = url.group(0)
+        text = text[: url.start()] + text[url.end() :]
+    text = text.replace("~~", "")
+    bold = _BOLD_LEAD.match(text)
+    if bold and bold["rest"].strip():
+        title, details = bold["title"], bold["rest"].strip()
+    else:
+        first, _, rest = text.strip().partition("\n")
+        title, details = first, rest.strip()
+    title = re.sub(r"\s{2,}", " ", title).strip(" \t-–—:;,.*_()[]")
+    if not title:
+        return None
+    if details:
+        extra["details"] = details
+    action: dict[str, Any] = {"id": stable_id("a", title, taken), "title": title, **known}
+    for key, value in (("status", status), ("owner", owner), ("due", due), ("link", link)):
+        if value:
+            action[key] = value
+    if extra:
+        action["extra"] = {**action.get("extra", {}), **extra}
+    return action
+
+
+def _iso_day(text: str) -> str | None:
+    moment = parse_moment(text, default_date=None, zone=None)
+    return moment.at.date().isoformat() if moment and moment.has_date else None
+
+
+def _table_actions(block: Block, taken: set[str]) -> list[dict[str, Any]]:
+    header = [normalise_heading(cell) for cell in block.header]
+
+    def col(*words: str) -> int | None:
+        for index, cell in enumerate(header):
+            if any(word in cell.split() or cell == word for word in words):
+                return index
+        return None
+
+    title_col = col("action", "item", "task", "description", "title", "summary", "what")
+    columns = {
+        "kind": col("type", "kind", "category"),
+        "owner": col("owner", "owners", "assignee", "who", "responsible"),
+        "link": col("bug", "ticket", "issue", "link", "jira", "tracking"),
+        "status": col("status", "state", "done"),
+        "due": col("due", "deadline", "eta", "by"),
+        "priority": col("priority", "prio", "severity"),
+    }
+    title_col = 0 if title_col is None else title_col
+    actions = []
+    for row in block.rows:
+        cells = row + [""] * (len(header) - len(row))
+        known: dict[str, Any] = {}
+        for key, index in columns.items():
+            if index is None or index == title_col or index >= len(cells) or not cells[index]:
+                continue
+            value = cells[index]
+            marker = _status_in(value)
+            if marker:
+                known.setdefault("status", marker)
+                value = _strip_markers(value)
+            if not value or normalise_heading(value) in ("n a", "na", "none", "tbd"):
+                continue
+            if key == "kind":
+                kind = _KIND_WORDS.get(normalise_heading(value))
+                known["kind"] = kind or "other"
+                if kind is None:
+                    known.setdefault("extra", {})["type"] = value
+            elif key == "status":
+                known.setdefault("status", _STATUS_WORDS.get(normalise_heading(value), "open"))
+            elif key == "due":
+                known["due"] = _iso_day(value)
+            elif key == "owner":
+                known["owner"] = value.lstrip("@").strip()
+            else:
+                known[key] = value
+        extras = {
+            block.header[i]: cells[i]
+            for i in range(min(len(cells), len(block.header)))
+            if i != title_col and i not in columns.values() and cells[i]
+        }
+        if extras:
+            known.setdefault("extra", {}).update(extras)
+        action = action_from_text(cells[title_col], taken, **known)
+        if action:
+            actions.append(action)
+    return actions
+
+
+def _status_in(text: str) -> str | None:
+    word = normalise_heading(text)
+    if word in ("done", "todo", "to do"):
+        return _STATUS_WORDS[word]
+    for name, pattern in _STATUS_MARKERS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _strip_markers(text: str) -> str:
+    for _, pattern in _STATUS_MARKERS:
+        text = pattern.sub(" ", text)
+    text = text.strip()
+    return "" if normalise_heading(text) in ("done", "todo", "to do") else text
+
+
+# --------------------------------------------------------------------------- stats, people
+
+_STAT_KEYS = {
+    "category": "category",
+    "categories": "category",
+    "type": "category",
+    "time to detection": "detect",
+    "time to detect": "detect",
+    "detection time": "detect",
+    "ttd": "detect",
+    "time to mitigation": "mitigate",
+    "time to mitigate": "mitigate",
+    "ttm": "mitigate",
+    "time to recovery": "resolve",
+    "time to recover": "resolve",
+    "time to resolve": "resolve",
+    "time to resolution": "resolve",
+    "ttr": "resolve",
+    "duration": "resolve",
+    "outage duration": "resolve",
+    "severity": "severity",
+    "sev": "severity",
+    "services": "services",
+    "service": "services",
+    "affected services": "services",
+    "team": "teams",
+    "teams": "teams",
+    "customers affected": "customers",
+}
+
+
+def read_stats(nodes: list[Node]) -> dict[str, Any]:
+    """``- Key: value`` lines: durations, category, severity, services; the rest kept raw."""
+    found: dict[str, Any] = {"raw": {}}
+    for node in nodes:
+        if not isinstance(node, Block):
+            continue
+        lines = (
+            [i.text for i in _flatten(node.items)] if node.kind == "list" else node.text.split("\n")
+        )
+        for line in lines:
+            key, sep, value = line.partition(":")
+            if not sep:
+                continue
+            key_text, value = key.strip(" *_"), re.sub(r"\[\^\w+\]", "", value).strip(" *_.")
+            found["raw"][key_text] = value
+            meaning = _STAT_KEYS.get(normalise_heading(key_text))
+            if meaning in ("detect", "mitigate", "resolve"):
+                duration = parse_duration(value)
+                if duration is not None:
+                    found[meaning] = duration
+            elif meaning == "customers":
+                digits = re.sub(r"[^\d]", "", value)
+                if digits:
+                    found["customers"] = int(digits)
+            elif meaning and value:
+                found[meaning] = value
+    return found
+
+
+_ROLE_WORDS = {
+    "facilitator": "facilitator",
+    "scribe": "scribe",
+    "note taker": "scribe",
+    "responder": "responder",
+    "incident commander": "responder",
+    "on call": "responder",
+    "observer": "observer",
+}
+
+
+def read_participants(nodes: list[Node]) -> list[dict[str, str]]:
+    """Attendees from bullets or comma-separated lines; a role in brackets is read."""
+    people: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for node in nodes:
+        if not isinstance(node, Block):
+            continue
+        lines = (
+            [i.text for i in _flatten(node.items)] if node.kind == "list" else node.text.split("\n")
+        )
+        for line in lines:
+            for chunk in re.split(r",|;|\band\b", line):
+                name = chunk.strip(" *_-")
+                role = "participant"
+                bracket = re.search(r"[(\[](?P<role>[^)\]]+)[)\]]", name)
+                if bracket:
+                    role = _ROLE_WORDS.get(normalise_heading(bracket["role"]), "participant")
+                    name = (name[: bracket.start()] + name[bracket.end() :]).strip(" -–—:")
+                if name and "\n" not in name and name not in seen:
+                    seen.add(name)
+                    people.append({"name": name, "role": role})
+    return people

@@ -1,0 +1,551 @@
+"""Import post-mortems written in Markdown from other templates.
+
+Recognised out of the box (see :data:`SECTION_MAP`): the seed template's sections,
+the Google SRE book template, PagerDuty and Atlassian style post-mortems, and
+``## Stats`` lists such as ``- Time to detection: 64 minutes``. Headings are matched
+tolerantly (case, punctuation, emoji, numbering, H1-H4, setext, close spellings).
+
+Nothing is dropped: a section that is not understood is kept as raw text in
+``extra["sections"]``, and every document gets a :class:`MarkdownReport` saying
+which sections were recognised and what was left over.
+
+Examples
+--------
+>>> text = '''# Checkout down
+...
+... ## Summary
+... A bad config push.
+...
+... ## Timeline
+... All times in UTC.
+...
+... | Time | Event |
+... |---|---|
+... | 2024-05-01 14:02 | Config pushed |
+... | 2024-05-01 14:10 | Alert fired |
+...
+... ## Action Items
+... - [x] Add a canary stage @ana
+... '''
+>>> result = parse_markdown(text, path="2024-05-01-checkout-down.md")
+>>> pm = result.postmortem
+>>> pm.id, pm.title, pm.time_to_detect
+('2024-05-01-checkout-down', 'Checkout down', datetime.timedelta(seconds=480))
+>>> pm.actions[0].title, pm.actions[0].status, pm.actions[0].owner
+('Add a canary stage', 'done', 'ana')
+>>> result.report.recognised
+(('Summary', 'summary'), ('Timeline', 'timeline'), ('Action Items', 'actions'))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._errors import IngestError, ModelError
+from .._ids import stable_id
+from .._model import PostMortem, is_slug, slugify
+from ._md_blocks import Heading, Node, parse_blocks
+from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
+from ._md_parts import TimelineReader, read_actions, read_participants, read_stats
+from ._md_time import date_in_name, parse_moment, stated_zone
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SECTION_MAP",
+    "MarkdownImport",
+    "MarkdownReport",
+    "decode",
+    "parse_markdown",
+    "read_markdown",
+]
+
+#: Files larger than this are refused (``max_bytes=`` changes it).
+DEFAULT_MAX_BYTES = 50_000_000
+
+_ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Front-matter keys of other tools -> model fields.
+FRONT_MATTER_MAP: dict[str, str] = {
+    "id": "id",
+    "slug": "id",
+    "title": "title",
+    "name": "title",
+    "date": "started_at",
+    "start": "started_at",
+    "start_time": "started_at",
+    "started_at": "started_at",
+    "start_date": "started_at",
+    "incident_date": "started_at",
+    "began": "started_at",
+    "detected_at": "detected_at",
+    "detection_time": "detected_at",
+    "mitigated_at": "mitigated_at",
+    "end": "resolved_at",
+    "end_time": "resolved_at",
+    "ended_at": "resolved_at",
+    "resolved_at": "resolved_at",
+    "end_date": "resolved_at",
+    "categories": "tags",
+    "category": "tags",
+    "keywords": "tags",
+    "tags": "tags",
+    "labels": "tags",
+    "services": "services",
+    "service": "services",
+    "product": "services",
+    "products": "services",
+    "components": "services",
+    "component": "services",
+    "systems": "services",
+    "team": "teams",
+    "teams": "teams",
+    "severity": "severity",
+    "sev": "severity",
+    "summary": "summary",
+    "description": "summary",
+    "status": "status",
+}
+
+
+@dataclass(frozen=True)
+class MarkdownReport:
+    """What the importer made of one document."""
+
+    recognised: tuple[tuple[str, str], ...] = ()
+    """(heading as written, part it was read as)."""
+    leftover: tuple[str, ...] = ()
+    """Headings not understood; their text is kept in ``extra["sections"]``."""
+    notes: tuple[str, ...] = ()
+    """Things worth a look: timeline rows without a time, ragged table rows, ..."""
+
+
+@dataclass(frozen=True)
+class MarkdownImport:
+    """A post-mortem read from foreign Markdown, and the report on how it was read."""
+
+    postmortem: PostMortem
+    report: MarkdownReport
+
+
+@dataclass
+class _Segment:
+    part: Part | None  # None: the preamble; kind "leftover": not understood
+    heading: str
+    level: int
+    line: int
+    nodes: list[Node] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        chunks = []
+        for node in self.nodes:
+            chunks.append(
+                f"{'#' * node.level} {node.text}" if isinstance(node, Heading) else node.text
+            )
+        return "\n\n".join(chunks).strip()
+
+
+def decode(data: bytes, path: str | Path) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; else a clear error.
+
+    Examples
+    --------
+    >>> decode("café".encode("utf-16"), "x.md")
+    'café'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"broken UTF-16 text ({exc.reason})") from exc
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary file, not Markdown text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise IngestError(
+            path,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            "probably Latin-1 or Windows-1252: re-save it as UTF-8)",
+            line,
+        ) from exc
+
+
+def read_markdown(
+    path: str | Path,
+    *,
+    section_map: Mapping[str, str | Part] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> MarkdownImport:
+    """Read one Markdown post-mortem in any supported template.
+
+    Raises
+    ------
+    IngestError
+        For files that are too large, binary, not UTF-8/UTF-16, empty, or whose
+        front matter is broken; the message names the file, line and reason.
+    """
+    source = Path(path)
+    try:
+        size = source.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                source,
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+                "(raise it with max_bytes=)",
+            )
+        data = source.read_bytes()
+    except OSError as exc:
+        raise IngestError(source, exc.strerror or str(exc)) from exc
+    return parse_markdown(decode(data, source), path=source, section_map=section_map)
+
+
+def parse_markdown(
+    text: str,
+    *,
+    path: str | Path | None = None,
+    section_map: Mapping[str, str | Part] | None = None,
+) -> MarkdownImport:
+    """Parse the text of a Markdown post-mortem written from any supported template.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    path : path-like, optional
+        Used in messages; its name gives the id (and a date) when the text has none.
+    section_map : mapping, optional
+        Extra or different heading -> part entries, over :data:`SECTION_MAP`.
+    """
+    where = Path(path) if path is not None else Path("<text>")
+    return _Importer(where, build_section_map(section_map)).run(text)
+
+
+class _Importer:
+    def __init__(self, path: Path, table: dict[str, Part]) -> None:
+        self.path = path
+        self.table = table
+        self.notes: list[str] = []
+        self.data: dict[str, Any] = {}
+        self.extra: dict[str, Any] = {}
+
+    def run(self, text: str) -> MarkdownImport:
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            raise IngestError(self.path, "empty file", 1)
+        front, body, offset = self._front_matter(text)
+        self._map_front_matter(front)
+        title, segments = self._segments(parse_blocks(body))
+        recognised, leftover = self._read_segments(segments, offset)
+        if not recognised and not front:
+            found = ", ".join(repr(s.heading) for s in segments if s.heading) or "none"
+            raise IngestError(
+                self.path,
+                f"not a post-mortem: no front matter and no section this importer knows "
+                f"(headings found: {found}; map yours with section_map=)",
+                1,
+            )
+        self._finish_identity(title)
+        if self.extra:
+            self.data["extra"] = {**self.data.get("extra", {}), **self.extra}
+        postmortem = self._validate()
+        report = MarkdownReport(tuple(recognised), tuple(leftover), tuple(self.notes))
+        return MarkdownImport(postmortem, report)
+
+    # front matter ------------------------------------------------------------
+
+    def _front_matter(self, text: str) -> tuple[dict[str, Any], str, int]:
+        lines = text.split("\n")
+        if lines[0].rstrip() != "---":
+            return {}, text, 0
+        for number in range(1, len(lines)):
+            if lines[number].rstrip() in ("---", "..."):
+                raw = "\n".join(lines[1:number])
+                try:
+                    loaded = yaml.load(raw, Loader=_SafeLoader)
+                except yaml.YAMLError as exc:
+                    mark = getattr(exc, "problem_mark", None)
+                    problem = getattr(exc, "problem", None) or str(exc)
+                    raise IngestError(
+                        self.path,
+                        f"front matter is not valid YAML: {problem}",
+                        mark.line + 2 if mark is not None else None,
+                    ) from exc
+                if loaded is None:
+                    loaded = {}
+                if not isinstance(loaded, dict):
+                    raise IngestError(self.path, "front matter must be a mapping of fields", 2)
+                return (
+                    {str(k): v for k, v in loaded.items()},
+                    "\n".join(lines[number + 1 :]),
+                    number + 1,
+                )
+        raise IngestError(
+            self.path, "the front matter opened on line 1 is never closed with '---'", 1
+        )
+
+    def _map_front_matter(self, front: dict[str, Any]) -> None:
+        for key, value in front.items():
+            target = FRONT_MATTER_MAP.get(key.casefold())
+            if target is None or value in (None, "", []):
+                self.extra[key] = value
+            elif target in ("tags", "services", "teams"):
+                values = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value))
+                merged = list(self.data.get(target, [])) + [
+                    str(v) for v in values if str(v).strip()
+                ]
+                self.data[target] = list(dict.fromkeys(merged))
+            elif target == "id" and not (isinstance(value, str) and is_slug(value)):
+                self.data["id"] = slugify(str(value))
+                self.extra["source_id"] = value
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                self.data.setdefault(target, datetime(value.year, value.month, value.day))
+            else:
+                self.data.setdefault(target, value)
+
+    # sections ----------------------------------------------------------------
+
+    def _segments(self, nodes: list[Node]) -> tuple[str | None, list[_Segment]]:
+        title: str | None = None
+        current = _Segment(None, "", 0, 0)
+        segments = [current]
+        for node in nodes:
+            if not isinstance(node, Heading):
+                current.nodes.append(node)
+                continue
+            part = match_heading(node.text, self.table)
+            starting = len(segments) == 1 and not any(isinstance(n, Heading) for n in current.nodes)
+            if title is None and part is None and starting and node.level <= 2:
+                title = node.text
+                continue
+            if part is None and current.part is not None and node.level > current.level:
+                current.nodes.append(node)
+                continue
+            current = _Segment(part or Part("leftover"), node.text, node.level, node.line)
+            segments.append(current)
+        return title, segments
+
+    def _read_segments(self, segments: list[_Segment], offset: int) -> tuple[list[Any], list[str]]:
+        recognised: list[tuple[str, str]] = []
+        leftover: list[str] = []
+        timeline_segments: list[_Segment] = []
+        action_ids: set[str] = set()
+        item_ids: set[str] = set()
+        items: list[dict[str, Any]] = []
+        summaries: list[str] = []
+        for segment in segments:
+            part = segment.part
+            if part is None:
+                if segment.text:
+                    self.extra["preamble"] = segment.text
+                continue
+            kind = part.kind
+            if kind == "leftover":
+                leftover.append(segment.heading)
+                if segment.text:
+                    self.extra.setdefault("sections", {})[segment.heading] = segment.text
+                continue
+            recognised.append(
+                (
+                    segment.heading,
+                    kind if not part.heading or kind == "other" else f"{kind}: {part.heading}",
+                )
+            )
+            if kind == "summary":
+                summaries.append(segment.text)
+            elif kind == "impact":
+                self.data.setdefault("impact", {})
+                previous = self.data["impact"].get("text", "")
+                self.data["impact"]["text"] = "\n\n".join(t for t in (previous, segment.text) if t)
+            elif kind == "timeline":
+                timeline_segments.append(segment)
+            elif kind == "actions":
+                self.data.setdefault("actions", []).extend(read_actions(segment.nodes, action_ids))
+            elif kind == "stats":
+                self._stats(read_stats(segment.nodes))
+            elif kind == "participants":
+                self.data.setdefault("participants", []).extend(read_participants(segment.nodes))
+            elif kind != "ignore":
+                items.extend(self._items(segment, part, offset, item_ids))
+        if summaries:
+            self.data["summary"] = "\n\n".join(s for s in summaries if s)
+        elif "preamble" in self.extra and "summary" not in self.data:
+            self.data["summary"] = self.extra.pop("preamble")
+        if items:
+            self.data["items"] = items
+        self._timeline(timeline_segments, offset)
+        return recognised, leftover
+
+    def _items(
+        self, segment: _Segment, part: Part, offset: int, taken: set[str]
+    ) -> list[dict[str, Any]]:
+        section = part.kind if part.kind in _ITEM_SECTIONS else "other"
+        base_heading = part.heading if section != "other" else (part.heading or segment.heading)
+        heading = base_heading
+        found: list[dict[str, Any]] = []
+        for node in segment.nodes:
+            if isinstance(node, Heading):
+                sub = match_heading(node.text, self.table)
+                if sub is not None and sub.kind in _ITEM_SECTIONS:
+                    section, heading = sub.kind, sub.heading
+                elif section == "other":
+                    heading = f"{base_heading} / {node.text}"
+                else:
+                    heading = node.text
+                continue
+            if node.kind == "list":
+                texts = [item.text_with_children() for item in node.items]
+            elif node.kind == "table":
+                texts = [" | ".join(cell for cell in row if cell) for row in node.rows]
+            else:
+                texts = [node.text]
+            for text in texts:
+                if not text.strip():
+                    continue
+                item: dict[str, Any] = {"section": section, "text": text}
+                if section == "other" or heading:
+                    item["heading"] = heading or segment.heading
+                item["id"] = stable_id("i", f"{section}\n{item.get('heading')}\n{text}", taken)
+                found.append(item)
+        return found
+
+    def _stats(self, stats: dict[str, Any]) -> None:
+        if stats["raw"]:
+            self.extra["stats"] = {**self.extra.get("stats", {}), **stats["raw"]}
+        for key in ("detect", "mitigate", "resolve"):
+            if key in stats:
+                self.extra.setdefault("_durations", {})[key] = stats[key]
+        if "category" in stats:
+            self.data["tags"] = list(dict.fromkeys([*self.data.get("tags", []), stats["category"]]))
+        if "severity" in stats:
+            self.data.setdefault("severity", stats["severity"])
+        for key in ("services", "teams"):
+            if key in stats:
+                values = [v.strip() for v in re.split(r",|;", stats[key]) if v.strip()]
+                self.data[key] = list(dict.fromkeys([*self.data.get(key, []), *values]))
+        if "customers" in stats:
+            self.data.setdefault("impact", {})["customers_affected"] = stats["customers"]
+
+    # timeline and times ------------------------------------------------------
+
+    def _default_date(self) -> date | None:
+        started = self.data.get("started_at")
+        if isinstance(started, datetime | date):
+            return started if not isinstance(started, datetime) else started.date()
+        if isinstance(started, str):
+            moment = parse_moment(started, default_date=None, zone=None)
+            if moment:
+                return moment.at.date()
+        return date_in_name(str(self.data.get("title", ""))) or date_in_name(self.path.name)
+
+    def _timeline(self, segments: list[_Segment], offset: int) -> None:
+        zone = None
+        for segment in segments:
+            zone = stated_zone(segment.heading) or zone
+        events: list[dict[str, Any]] = []
+        for segment in segments:
+            reader = TimelineReader(zone, self._default_date(), offset)
+            result = reader.read(segment.nodes)
+            events.extend(result.events)
+            self.notes.extend(result.notes)
+            if result.unparsed:
+                self.extra.setdefault("timeline_unparsed", []).extend(result.unparsed)
+        if events:
+            self.data["timeline"] = events
+        self._derive_times(events)
+
+    def _derive_times(self, events: list[dict[str, Any]]) -> None:
+        timed = [e for e in events if (e.get("extra") or {}).get("time_known", True)]
+        durations = self.extra.pop("_durations", {})
+        if "started_at" not in self.data:
+            triggers = [e for e in timed if e["kind"] == "trigger"]
+            first = (
+                triggers[0] if triggers else (min(timed, key=lambda e: e["at"]) if timed else None)
+            )
+            if first is not None:
+                self.data["started_at"] = first["at"]
+            elif durations and self._default_date() is not None:
+                day = self._default_date()
+                assert day is not None
+                self.data["started_at"] = datetime(day.year, day.month, day.day)
+                self.extra["started_at_precision"] = "day"
+        started = self.data.get("started_at")
+        if not isinstance(started, datetime):
+            return
+        start = _aware(started)
+        # Stated durations beat times guessed from the timeline's words.
+        for key, field_name in (
+            ("detect", "detected_at"),
+            ("mitigate", "mitigated_at"),
+            ("resolve", "resolved_at"),
+        ):
+            if field_name not in self.data and key in durations:
+                self.data[field_name] = started + durations[key]
+        resolved = self.data.get("resolved_at")
+        end = _aware(resolved) if isinstance(resolved, datetime) else None
+        for field_name, kind in (
+            ("resolved_at", "resolution"),
+            ("detected_at", "detection"),
+            ("mitigated_at", "mitigation"),
+        ):
+            if field_name in self.data:
+                continue
+            matching = [
+                _aware(e["at"])
+                for e in timed
+                if e["kind"] == kind
+                and _aware(e["at"]) >= start
+                and (end is None or field_name == "resolved_at" or _aware(e["at"]) <= end)
+            ]
+            if matching:
+                self.data[field_name] = matching[-1] if kind == "resolution" else matching[0]
+                if kind == "resolution":
+                    end = matching[-1]
+
+    # identity and validation -------------------------------------------------
+
+    def _finish_identity(self, title: str | None) -> None:
+        stem = self.path.stem if self.path.name != "<text>" else ""
+        if "id" not in self.data:
+            self.data["id"] = (
+                stem if stem and is_slug(stem) else slugify(stem or title or "untitled")
+            )
+        if "title" not in self.data:
+            fallback = (
+                re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", stem).replace("-", " ").replace("_", " ")
+            )
+            self.data["title"] = title or fallback.strip() or self.data["id"]
+        elif title and title != self.data["title"]:
+            self.extra["body_title"] = title
+
+    def _validate(self) -> PostMortem:
+        for attempt in range(4):
+            try:
+                return PostMortem.model_validate(self.data)
+            except ModelError as exc:
+                message = str(exc)
+                dropped = self._drop_inconsistent_time(message)
+                if dropped is None or attempt == 3:
+                    raise IngestError(self.path, message) from exc
+                self.notes.append(f"{dropped} dropped: {message}")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _drop_inconsistent_time(self, message: str) -> str | None:
+        for name in ("mitigated_at", "detected_at", "resolved_at"):
+            if message.startswith(name) and name in self.data:
+                self.extra[f"inconsistent_{name}"] = str(self.data.pop(name))
+                return name
+        return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
