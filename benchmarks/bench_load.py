@@ -41,9 +41,12 @@ def reference_parse(files: list[Path]) -> None:
     markdown = MarkdownIt("commonmark")
     for path in files:
         text = path.read_text(encoding="utf-8")
-        end = text.find("\n---\n", 4)
-        yaml.load(text[4:end], Loader=yaml.CSafeLoader)
-        markdown.parse(text[end + 5 :])
+        body = text
+        if text.startswith("---\n"):
+            end = text.find("\n---\n", 4)
+            yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+            body = text[end + 5 :]
+        markdown.parse(body)
 
 
 def measure(folder: Path) -> dict[str, float]:
@@ -108,13 +111,22 @@ def main() -> None:
         (folder / ".complete").touch()
         print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
 
+    print_figures(run_measurement(folder))
+
+
+def run_measurement(folder: Path) -> dict[str, float]:
+    """Measure ``folder`` in a fresh process (see :func:`measure`)."""
     output = subprocess.run(
         [sys.executable, __file__, "--measure", str(folder)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def print_figures(r: dict[str, float]) -> None:
     cores = os.cpu_count()
     workers = cores or 1
     peak_total = r["main_peak_mib"] + workers * r["worker_peak_mib"]

@@ -31,7 +31,7 @@ import pandas as pd
 from ._atomic import atomic_write_text
 from ._schema import FILE_COLUMN, SCHEMA, conform
 
-_FORMAT = 2
+_FORMAT = 3
 _MANIFEST_COLUMNS = ("path", "size", "mtime_ns")
 
 

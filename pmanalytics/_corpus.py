@@ -37,7 +37,8 @@ class Corpus:
 
     ``sources`` says how each file was read (and, for imported Markdown, which
     sections were recognised and what was left over); ``errors`` lists the files
-    that could not be read.
+    that could not be read (path, line, message), and ``warnings`` the files that
+    loaded with something worth a look (a timeline row without a time, say).
 
     The tables and their columns are documented in the README ("Corpus schema")
     and in :data:`pmanalytics._schema.SCHEMA`.
@@ -57,6 +58,7 @@ class Corpus:
     timeline: pd.DataFrame = field(default_factory=lambda: empty_frame("timeline"))
     participants: pd.DataFrame = field(default_factory=lambda: empty_frame("participants"))
     sources: pd.DataFrame = field(default_factory=lambda: empty_frame("sources"))
+    warnings: pd.DataFrame = field(default_factory=lambda: empty_frame("warnings"))
     errors: pd.DataFrame = field(default_factory=lambda: empty_frame("errors"))
 
     @classmethod
@@ -93,6 +95,7 @@ class Corpus:
             "timeline_events": len(self.timeline),
             "participants": len(self.participants),
             "errors": len(self.errors),
+            "warnings": len(self.warnings),
             "first_started_at": started.min() if len(started) else None,
             "last_started_at": started.max() if len(started) else None,
             "services": sorted(set(self.incidents["services"].explode().dropna())),

@@ -55,8 +55,9 @@ class RowBuffer:
             format=result.format,
             recognised=[f"{heading} -> {part}" for heading, part in report.recognised],
             leftover=list(report.leftover),
-            notes=list(report.notes),
         )
+        for line, message in report.notes:
+            self._add("warnings", file_index, path=path, line=line, message=message)
 
     def add(self, pm: PostMortem, file_index: int, path: str) -> None:
         """Record one post-mortem and all its parts."""

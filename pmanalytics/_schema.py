@@ -146,7 +146,11 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         _c("format", ("canonical", "markdown"), "How it was read: a canonical file, or imported."),
         _c("recognised", "list", "Imported Markdown: each heading read, as `heading -> part`."),
         _c("leftover", "list", "Imported Markdown: headings not understood (text kept in extra)."),
-        _c("notes", "list", "Imported Markdown: things worth a look, with line numbers."),
+    ),
+    "warnings": (
+        _c("path", "string", "A file that loaded, with something worth a look."),
+        _c("line", "int", "The line, where known."),
+        _c("message", "string", "What: a timeline row without a time, a ragged table row, ..."),
     ),
     "errors": (
         _c("path", "string", "The file that could not be loaded."),

@@ -110,6 +110,7 @@ def _format_stats(stats: dict[str, Any]) -> str:
         f"timeline      {stats['timeline_events']:>8}",
         f"participants  {stats['participants']:>8}",
         f"errors        {stats['errors']:>8}",
+        f"warnings      {stats['warnings']:>8}",
         f"services      {len(stats['services']):>8}   {', '.join(stats['services'])}",
         f"teams         {len(stats['teams']):>8}   {', '.join(stats['teams'])}",
     ]

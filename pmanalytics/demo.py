@@ -39,17 +39,20 @@ from tqdm import tqdm
 from . import _demo_text as txt
 from ._atomic import atomic_write_text
 from ._demo_build import WINDOW_DAYS, Incident, Spec, plant_problems, skeleton
+from ._demo_foreign import FOREIGN_STYLES, to_foreign_markdown
 from ._files import write
 from ._model import PostMortem
 
 __all__ = [
     "DEFAULT_END",
+    "FOREIGN_STYLES",
     "GROUND_TRUTH_COLUMNS",
     "GROUND_TRUTH_FILE",
     "PROBLEMS",
     "DemoCorpus",
     "generate",
     "read_ground_truth",
+    "to_foreign_markdown",
     "write_corpus",
 ]
 

@@ -88,7 +88,7 @@ def event_kind(text: str) -> str | None:
 class TimelineResult:
     events: list[dict[str, Any]] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
 
 
 class TimelineReader:
@@ -112,8 +112,7 @@ class TimelineReader:
                 pending, pending_text = self._moment(node.text), []
                 if pending is None:
                     self.result.notes.append(
-                        f"line {self.offset + node.line + 1}: "
-                        f"timeline heading {node.text!r} has no time"
+                        (self.offset + node.line + 1, f"timeline heading {node.text!r} has no time")
                     )
             elif pending is not None:
                 pending_text.append(node.text)
@@ -169,10 +168,12 @@ class TimelineReader:
         for row, line in zip(block.rows, block.row_lines, strict=False):
             number = self.offset + line + 1
             cells = row + [""] * (len(header) - len(row))
+            extra_cells: list[str] = []
             if line in block.ragged:
+                written = raw_cells_of(block, line)
+                extra_cells = written[len(header) :]
                 self.result.notes.append(
-                    f"line {number}: table row has {len(raw_cells_of(block, line))}"
-                    f" cells, the header {len(header)}"
+                    (number, f"table row has {len(written)} cells, its header {len(header)}")
                 )
             stamp = cells[time_col] if time_col < len(cells) else ""
             moment = self._moment(stamp)
@@ -182,9 +183,13 @@ class TimelineReader:
                 for i in range(len(cells))
                 if i not in (time_col, text_col) and i < len(block.header) and cells[i]
             }
+            if extra_cells:
+                others["extra_cells"] = extra_cells
             if moment is None:
-                self.result.unparsed.append(" | ".join(cells))
-                self.result.notes.append(f"line {number}: no date or time in {stamp!r}")
+                self.result.unparsed.append(" | ".join(cells + extra_cells))
+                self.result.notes.append(
+                    (number, f"timeline row without a date or time: {stamp!r}")
+                )
                 continue
             if not moment.has_time and stamp.strip():
                 others["time_text"] = stamp.strip()
@@ -207,9 +212,7 @@ class TimelineReader:
             self.result.events[-1]["text"] += "\n" + text.strip()
             return
         self.result.unparsed.append(text.strip())
-        self.result.notes.append(
-            f"line {number}: timeline entry without a time: {text.strip()[:60]!r}"
-        )
+        self.result.notes.append((number, f"timeline entry without a time: {text.strip()[:60]!r}"))
 
 
 def raw_cells_of(block: Block, line: int) -> list[str]:

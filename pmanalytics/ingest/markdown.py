@@ -123,8 +123,8 @@ class MarkdownReport:
     """(heading as written, part it was read as)."""
     leftover: tuple[str, ...] = ()
     """Headings not understood; their text is kept in ``extra["sections"]``."""
-    notes: tuple[str, ...] = ()
-    """Things worth a look: timeline rows without a time, ragged table rows, ..."""
+    notes: tuple[tuple[int | None, str], ...] = ()
+    """(line, message) for things worth a look: timeline rows without a time, ragged rows..."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ class _Importer:
     def __init__(self, path: Path, table: dict[str, Part]) -> None:
         self.path = path
         self.table = table
-        self.notes: list[str] = []
+        self.notes: list[tuple[int | None, str]] = []
         self.data: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
 
@@ -536,7 +536,7 @@ class _Importer:
                 dropped = self._drop_inconsistent_time(message)
                 if dropped is None or attempt == 3:
                     raise IngestError(self.path, message) from exc
-                self.notes.append(f"{dropped} dropped: {message}")
+                self.notes.append((None, f"{dropped} dropped: {message}"))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _drop_inconsistent_time(self, message: str) -> str | None:
