@@ -178,7 +178,7 @@ class TimelineReader:
             stamp = cells[time_col] if time_col < len(cells) else ""
             moment = self._moment(stamp)
             text = cells[text_col] if text_col < len(cells) else ""
-            others = {
+            others: dict[str, Any] = {
                 block.header[i]: cells[i]
                 for i in range(len(cells))
                 if i not in (time_col, text_col) and i < len(block.header) and cells[i]
