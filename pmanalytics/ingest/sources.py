@@ -1,0 +1,141 @@
+"""Structured exports in one call: tell the format of a file and read it with its preset.
+
+Known formats (:data:`FORMATS`): ``"parabol"`` (Parabol retrospective CSV),
+``"jira"`` (Jira CSV of follow-up tickets), ``"incidentio"`` (incident.io JSON) and
+``"pagerduty"`` (PagerDuty incidents JSON). Bad input never raises: a file that is
+too large, binary, not UTF-8, empty, invalid JSON or of no known format gives an
+:class:`~pmanalytics.ingest.records.ImportResult` with an error row saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import incidentio, jira, pagerduty, parabol
+from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, load_json, load_text, source_name
+from ._results import ImportProblem, ImportResult
+
+__all__ = ["FORMATS", "read_records_source", "sniff_format"]
+
+#: The formats :func:`read_records_source` reads, and what each is.
+FORMATS: dict[str, str] = {
+    "parabol": "Parabol retrospective CSV",
+    "jira": "Jira CSV of follow-up tickets",
+    "incidentio": "incident.io JSON",
+    "pagerduty": "PagerDuty incidents JSON",
+}
+_READERS: dict[str, Callable[..., ImportResult]] = {
+    "parabol": parabol.read_text,
+    "jira": jira.read_text,
+    "incidentio": incidentio.read_text,
+    "pagerduty": pagerduty.read_text,
+}
+
+
+def sniff_format(path: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """The format of an export file (a key of :data:`FORMATS`), or None when it is none of them.
+
+    Examples
+    --------
+    >>> import io
+    >>> sniff_format(io.StringIO("Summary,Issue key,Status\\nAdd alert,OPS-1,Done\\n"))
+    'jira'
+    >>> sniff_format(io.StringIO('{"incidents": [{"id": "P1", "incident_number": 7}]}'))
+    'pagerduty'
+    >>> sniff_format(io.StringIO("just some notes")) is None
+    True
+    """
+    text, problem = load_text(path, max_bytes=max_bytes)
+    if problem is not None or text is None:
+        return None
+    found, _ = _detect(text)
+    return found
+
+
+def read_records_source(
+    path: Source,
+    format: str | None = None,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+    **options: Any,
+) -> ImportResult:
+    """Read a structured export with the preset for its format (detected when None).
+
+    Parameters
+    ----------
+    path : path or open file
+        The export.
+    format : str, optional
+        One of :data:`FORMATS`; detected from the content when None.
+    name : str, optional
+        The name reported in error rows (and, for Parabol, the file name the id comes from).
+    max_bytes : int
+        Larger files are refused before they are read (default 50 MB).
+    encoding : str, optional
+        The text encoding when it is not UTF-8 (``"latin-1"``, ``"cp1252"``...).
+    **options
+        Passed to the preset's reader, e.g. ``base_url=`` for Jira.
+
+    Examples
+    --------
+    >>> import io
+    >>> result = read_records_source(io.StringIO("a,b\\n1,2\\n"), name="notes.csv")
+    >>> print(result.errors[0])  # doctest: +ELLIPSIS
+    notes.csv: is not an export of a known format (found CSV columns: a, b); ...
+    """
+    if format is not None and format not in FORMATS:
+        known = ", ".join(repr(one) for one in FORMATS)
+        raise ValueError(f"'format' must be one of {known} or None, got {format!r}")
+    shown = source_name(path, name)
+    text, problem = load_text(path, name=shown, max_bytes=max_bytes, encoding=encoding)
+    if problem is not None:
+        return ImportResult(errors=(problem,))
+    assert text is not None
+    if format is None:
+        format, problem = _detect(text, shown)
+        if format is None:
+            return ImportResult(errors=(problem,) if problem else ())
+    return _READERS[format](text, name=shown, **options)
+
+
+def _detect(text: str, shown: str = "<export>") -> tuple[str | None, ImportProblem | None]:
+    """The format of an export's text, or the problem that says why there is none."""
+    if text.lstrip()[:1] in ("{", "["):
+        data, problem = load_json(text, shown)
+        if problem is not None:
+            return None, problem
+        for format, preset in (("incidentio", incidentio), ("pagerduty", pagerduty)):
+            if preset.sniff(data):
+                return format, None
+        return None, _unknown(shown, _json_shape(data))
+    header = csv_header(text if ("," in text or "\n" in text) else text + "\n")
+    if header is not None:
+        if parabol.sniff(header):
+            return "parabol", None
+        if jira.sniff(header):
+            return "jira", None
+        shown_columns = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+        return None, _unknown(shown, f"CSV columns: {shown_columns}")
+    return None, _unknown(shown, "neither CSV nor JSON")
+
+
+def _unknown(shown: str, found: str) -> ImportProblem:
+    formats = ", ".join(f"{what} ({key!r})" for key, what in FORMATS.items())
+    return ImportProblem(
+        shown,
+        None,
+        f"is not an export of a known format (found {found}); the formats read are: "
+        f"{formats}; pass format= to choose one",
+    )
+
+
+def _json_shape(data: Any) -> str:
+    if isinstance(data, dict):
+        keys = ", ".join(str(key) for key in list(data)[:12])
+        return f"a JSON object with keys: {keys or 'none'}"
+    if isinstance(data, list):
+        return f"a JSON list of {len(data)} values" if data else "an empty JSON list"
+    return f"a JSON {type(data).__name__}"
