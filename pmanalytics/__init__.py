@@ -29,6 +29,7 @@ from ._model import (
     TimelineEvent,
     slugify,
 )
+from .ingest import from_records, import_sources
 
 __version__ = "0.1.0"
 
@@ -56,6 +57,8 @@ __all__ = [
     "TimelineEvent",
     "__version__",
     "dumps",
+    "from_records",
+    "import_sources",
     "load",
     "loads",
     "read",

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ._corpus import load
-from ._errors import PMError
+from ._errors import IngestError, PMError
 
 __all__ = ["main"]
 
@@ -44,6 +44,22 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check post-mortem files; exit 1 on problems")
     validate.add_argument("paths", type=Path, nargs="+", help="files or folders")
 
+    importer = commands.add_parser(
+        "import",
+        help="convert Markdown, CSV and JSON post-mortems into canonical files",
+        description="Convert post-mortems from other templates and tools into canonical files. "
+        "Markdown in any supported template; Parabol or Jira CSV; incident.io or PagerDuty "
+        "JSON. Follow-ups (Jira tickets) join the incidents they name, including ones already "
+        "in the target folder. Ids are stable: importing the same sources again changes nothing.",
+    )
+    importer.add_argument("sources", type=Path, nargs="+", help="files or folders")
+    importer.add_argument("--to", type=Path, required=True, dest="folder", help="target folder")
+    importer.add_argument(
+        "--section-map",
+        type=Path,
+        help="YAML file of extra heading -> part entries (e.g. 'Oopsies: lessons_learned')",
+    )
+
     stats = commands.add_parser("stats", help="counts and date range of a corpus")
     stats.add_argument("path", type=Path, nargs="+", help="files or folders")
     stats.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -60,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        handler = {"demo": _demo, "validate": _validate, "stats": _stats}[args.command]
+        handlers = {"demo": _demo, "validate": _validate, "stats": _stats, "import": _import}
+        handler = handlers[args.command]
         return handler(args)
     except PMError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -88,6 +105,29 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     print(f"{len(corpus.incidents)} post-mortem(s) OK")
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .ingest import import_sources, write_imported
+
+    section_map = _read_section_map(args.section_map) if args.section_map else None
+    summary = write_imported(import_sources(args.sources, section_map=section_map), args.folder)
+    for problem in summary.problems:
+        print(problem)
+    print(summary, file=sys.stderr if summary.problems else sys.stdout)
+    return 1 if summary.problems else 0
+
+
+def _read_section_map(path: Path) -> dict[str, str]:
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise IngestError(path, f"cannot read the section map: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise IngestError(path, "the section map must be a mapping of heading: part")
+    return {str(key): str(value) for key, value in loaded.items()}
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -119,8 +119,12 @@ def write_imported(result: ImportResult, folder: str | os.PathLike[str]) -> Impo
     combined = {**existing, **{pm.id: pm for pm in result.postmortems}}
     attached, attach_problems = result.attach_followups(combined)
     problems.extend(attach_problems)
+    followup_ids = {action.id for actions in result.followups.values() for action in actions}
     touched = {pm.id for pm in result.postmortems}
     touched |= {key for key, pm in attached.items() if pm != combined[key]}
+    touched |= {
+        key for key, pm in attached.items() if any(a.id in followup_ids for a in pm.actions)
+    }
     new: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []

@@ -191,3 +191,24 @@ def match_heading(heading: str, table: Mapping[str, Part]) -> Part | None:
             return table[prefix]
     close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.88)
     return table[close[0]] if close else None
+
+
+def section_map_markdown() -> str:
+    """:data:`SECTION_MAP` as a Markdown table, one row per part (used in the README).
+
+    Examples
+    --------
+    >>> print(section_map_markdown().splitlines()[0])
+    | part | headings (normalised: case, punctuation, emoji and numbering ignored) |
+    """
+    rows: dict[str, list[str]] = {}
+    for heading, part in SECTION_MAP.items():
+        label = part.kind if part.heading is None else f"{part.kind}: {part.heading}"
+        rows.setdefault(label, []).append(heading)
+    lines = [
+        "| part | headings (normalised: case, punctuation, emoji and numbering ignored) |",
+        "| --- | --- |",
+    ]
+    for label, headings in rows.items():
+        lines.append(f"| `{label}` | {', '.join(headings)} |")
+    return "\n".join(lines) + "\n"
