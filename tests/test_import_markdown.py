@@ -265,3 +265,16 @@ def test_readme_documents_the_section_map():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert section_map_markdown() in readme, "README's heading table is stale"
+
+
+def test_front_matter_goes_through_the_records_mapping_and_keeps_what_it_cannot_read():
+    result = parse_markdown(
+        "---\ntitle: A\ndate: 2024-05-01\nend: not a date\nid: INC 42\n---\n\n## Summary\n\nx\n"
+    )
+    p = result.postmortem
+    assert (p.id, p.started_at) == ("inc-42", datetime(2024, 5, 1, tzinfo=UTC))
+    assert p.resolved_at is None
+    assert p.extra == {"source_id": "INC 42", "end": "not a date"}
+    [(line, message)] = result.report.notes
+    assert line is None
+    assert message.startswith("front matter: resolved_at: cannot read a date and time from")

@@ -55,6 +55,7 @@ from ._md_blocks import Heading, Node, parse_blocks
 from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
 from ._md_parts import TimelineReader, read_actions, read_participants, read_stats
 from ._md_time import date_in_name, parse_moment, stated_zone
+from .records import Derived, FieldSource, derived, map_fields
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -72,46 +73,48 @@ DEFAULT_MAX_BYTES = 50_000_000
 _ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Front-matter keys of other tools -> model fields.
-FRONT_MATTER_MAP: dict[str, str] = {
-    "id": "id",
-    "slug": "id",
-    "title": "title",
-    "name": "title",
-    "date": "started_at",
-    "start": "started_at",
-    "start_time": "started_at",
-    "started_at": "started_at",
-    "start_date": "started_at",
-    "incident_date": "started_at",
-    "began": "started_at",
-    "detected_at": "detected_at",
-    "detection_time": "detected_at",
-    "mitigated_at": "mitigated_at",
-    "end": "resolved_at",
-    "end_time": "resolved_at",
-    "ended_at": "resolved_at",
-    "resolved_at": "resolved_at",
-    "end_date": "resolved_at",
-    "categories": "tags",
-    "category": "tags",
-    "keywords": "tags",
-    "tags": "tags",
-    "labels": "tags",
-    "services": "services",
-    "service": "services",
-    "product": "services",
-    "products": "services",
-    "components": "services",
-    "component": "services",
-    "systems": "services",
-    "team": "teams",
-    "teams": "teams",
-    "severity": "severity",
-    "sev": "severity",
-    "summary": "summary",
-    "description": "summary",
-    "status": "status",
+
+def _first(*keys: str) -> Derived:
+    """The first of ``keys`` the front matter has a value for."""
+
+    def pick(record: Mapping[str, Any]) -> Any:
+        return next((record[k] for k in keys if record.get(k) not in (None, "", [])), None)
+
+    return derived(pick, *keys)
+
+
+def _every(*keys: str) -> Derived:
+    """All values of ``keys``, as one list (comma-separated strings are split)."""
+
+    def gather(record: Mapping[str, Any]) -> list[str] | None:
+        values: list[str] = []
+        for key in keys:
+            value = record.get(key)
+            items = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value or ""))
+            values.extend(str(v).strip() for v in items if str(v).strip())
+        return list(dict.fromkeys(values)) or None
+
+    return derived(gather, *keys)
+
+
+#: How other tools' front matter maps onto the model (the records mapping mechanism).
+FRONT_MATTER_MAPPING: dict[str, FieldSource] = {
+    "id": _first("id", "slug"),
+    "title": _first("title", "name"),
+    "status": _first("status"),
+    "severity": _first("severity", "sev"),
+    "summary": _first("summary", "description", "what_happened"),
+    "started_at": _first(
+        "started_at", "start_time", "start", "start_date", "date", "incident_date", "began"
+    ),
+    "detected_at": _first("detected_at", "detection_time"),
+    "mitigated_at": _first("mitigated_at"),
+    "resolved_at": _first("resolved_at", "end_time", "end", "ended_at", "end_date"),
+    "tags": _every("tags", "categories", "category", "keywords", "labels"),
+    "services": _every(
+        "services", "service", "product", "products", "components", "component", "systems"
+    ),
+    "teams": _every("teams", "team"),
 }
 
 
@@ -294,23 +297,23 @@ class _Importer:
         )
 
     def _map_front_matter(self, front: dict[str, Any]) -> None:
-        for key, value in front.items():
-            target = FRONT_MATTER_MAP.get(key.casefold())
-            if target is None or value in (None, "", []):
-                self.extra[key] = value
-            elif target in ("tags", "services", "teams"):
-                values = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value))
-                merged = list(self.data.get(target, [])) + [
-                    str(v) for v in values if str(v).strip()
-                ]
-                self.data[target] = list(dict.fromkeys(merged))
-            elif target == "id" and not (isinstance(value, str) and is_slug(value)):
-                self.data["id"] = slugify(str(value))
-                self.extra["source_id"] = value
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                self.data.setdefault(target, datetime(value.year, value.month, value.day))
-            else:
-                self.data.setdefault(target, value)
+        if not front:
+            return
+        values, unused, problems = map_fields(front, FRONT_MATTER_MAPPING)
+        for problem in problems:
+            self.notes.append((None, f"front matter: {problem}"))
+        identifier = values.get("id")
+        if identifier is not None and not (isinstance(identifier, str) and is_slug(identifier)):
+            values["id"] = slugify(str(identifier))
+            self.extra["source_id"] = identifier
+        failed = {p.split(":", 1)[0] for p in problems}
+        for field_name, source in FRONT_MATTER_MAPPING.items():
+            if field_name in failed and isinstance(source, Derived):
+                for key in source.uses:
+                    if key in front:
+                        unused[key] = front[key]  # kept as written
+        self.data.update(values)
+        self.extra.update(unused)
 
     # sections ----------------------------------------------------------------
 

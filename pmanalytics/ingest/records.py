@@ -62,6 +62,7 @@ __all__ = [
     "attach_followups",
     "derived",
     "from_records",
+    "map_fields",
     "parse_date",
     "parse_datetime",
 ]
@@ -121,6 +122,31 @@ def derived(func: Callable[[Record], Any], *uses: str) -> Derived:
     if not callable(func):
         raise TypeError(f"'func' must be callable, got {func!r}")
     return Derived(func, tuple(uses))
+
+
+def map_fields(
+    record: Record, mapping: Mapping[str, FieldSource], *, tz: tzinfo = UTC
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    """One record through a mapping, without building a post-mortem.
+
+    Returns the mapped values (nested: ``impact.minutes`` becomes ``{"impact":
+    {"minutes": ...}}``, dates parsed), the record's fields no source reads, and a
+    message per value that could not be read. The Markdown importer maps other
+    tools' front matter with it.
+
+    Examples
+    --------
+    >>> values, unused, problems = map_fields(
+    ...     {"name": "DB down", "start": "2024-05-01 10:00", "team": "ops"},
+    ...     {"title": "name", "started_at": "start"},
+    ... )
+    >>> values["title"], values["started_at"].isoformat(), unused, problems
+    ('DB down', '2024-05-01T10:00:00+00:00', {'team': 'ops'}, ())
+    """
+    _check_mapping(mapping, "postmortems")
+    builder = _Builder(mapping, "<record>", (), tz)
+    got = builder.read(None, record)
+    return _nest(got.values), builder.unused(record), tuple(got.problems)
 
 
 def _check_mapping(mapping: Mapping[str, FieldSource], into: str) -> None:
