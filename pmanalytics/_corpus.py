@@ -19,8 +19,8 @@ from ._model import PostMortem
 from ._rows import RowBuffer
 from ._schema import FILE_COLUMN, SCHEMA, TABLES, empty_frame
 from .ingest._dispatch import read_any
+from .ingest._exports import DEFAULT_MAX_BYTES
 from .ingest._md_headings import build_section_map
-from .ingest.markdown import DEFAULT_MAX_BYTES
 
 __all__ = ["Corpus", "load"]
 
@@ -141,7 +141,7 @@ def load(
         For Markdown from other templates: extra heading -> part entries over
         :data:`pmanalytics.ingest.SECTION_MAP`, e.g. ``{"Oopsies": "lessons_learned"}``.
     max_bytes : int
-        Files larger than this (default 50 MB) are refused with an error row.
+        Files larger than this (default 50 MiB) are refused with an error row.
 
     Returns
     -------

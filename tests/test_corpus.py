@@ -136,7 +136,7 @@ def test_broken_files_become_error_rows_and_the_rest_load(folder):
         "resolved_at 2024-01-01 09:00Z is before started_at 2024-01-01 10:00Z"
     )
     assert "not valid YAML" in errors.loc["bad-yaml.md", "message"]
-    assert "binary file" in errors.loc["binary.md", "message"]
+    assert "looks like a binary file" in errors.loc["binary.md", "message"]
     assert "not UTF-8" in errors.loc["latin1.md", "message"]
     assert errors.loc["latin1.md", "line"] == 2
     with pytest.raises(

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import IngestError
 from .._files import loads
 from .._model import PostMortem
+from ._exports import DEFAULT_MAX_BYTES
 from ._md_headings import Part, build_section_map, match_heading
-from .markdown import DEFAULT_MAX_BYTES, MarkdownReport, decode, parse_markdown
+from .markdown import MarkdownReport, parse_markdown, read_text
 
 _CANONICAL_KEYS = frozenset(PostMortem.model_fields) | {"items", "what_happened"}
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
@@ -44,20 +44,7 @@ def read_any(
         The message names the file, the line where known, and the reason.
     """
     source = Path(path)
-    try:
-        size = source.stat().st_size
-        if size > max_bytes:
-            raise IngestError(
-                source,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
-                "(raise it with max_bytes=)",
-            )
-        data = source.read_bytes()
-    except OSError as exc:
-        raise IngestError(source, exc.strerror or str(exc)) from exc
-    text = decode(data, source)
-    if not text.strip():
-        raise IngestError(source, "empty file", 1)
+    text = read_text(source, max_bytes)
     if _looks_canonical(text):
         postmortem = loads(text, path=source)
         if "id" in _front_keys(text) or not _has_foreign_sections(postmortem, section_map):

@@ -168,7 +168,7 @@ def _decode(
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
         return None, ImportProblem(
-            shown, None, f"looks like a binary file, not a text export (NUL byte at offset {nul})"
+            shown, None, f"looks like a binary file, not text (NUL byte at offset {nul})"
         )
     try:
         text = data.decode("utf-8")
@@ -176,7 +176,7 @@ def _decode(
         bad = data[exc.start]
         return None, ImportProblem(
             shown,
-            None,
+            data[: exc.start].count(b"\n") + 1,
             f"is not UTF-8 text (byte 0x{bad:02x} at offset {exc.start}); it may be Latin-1 "
             "or Windows-1252: save it as UTF-8, or pass encoding='latin-1'",
         )
@@ -190,7 +190,7 @@ def _check_text(text: str, shown: str) -> tuple[str | None, ImportProblem | None
     nul = text.find("\x00", 0, 8192)
     if nul >= 0:
         return None, ImportProblem(
-            shown, None, f"looks like a binary file, not a text export (NUL at character {nul})"
+            shown, None, f"looks like a binary file, not text (NUL at character {nul})"
         )
     return text, None
 

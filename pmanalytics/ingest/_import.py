@@ -11,9 +11,9 @@ from .._errors import IngestError
 from .._files import write
 from .._model import PostMortem
 from ._dispatch import read_any
+from ._exports import DEFAULT_MAX_BYTES
 from ._md_headings import Part
 from ._results import ImportProblem, ImportResult
-from .markdown import DEFAULT_MAX_BYTES
 from .sources import read_records_source
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -51,6 +51,7 @@ import yaml
 from .._errors import IngestError, ModelError
 from .._ids import stable_id
 from .._model import PostMortem, is_slug, slugify
+from ._exports import DEFAULT_MAX_BYTES, load_text
 from ._md_blocks import Heading, Node, parse_blocks
 from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
 from ._md_parts import TimelineReader, read_actions, read_participants, read_stats
@@ -62,13 +63,11 @@ __all__ = [
     "SECTION_MAP",
     "MarkdownImport",
     "MarkdownReport",
-    "decode",
     "parse_markdown",
     "read_markdown",
+    "read_text",
 ]
 
-#: Files larger than this are refused (``max_bytes=`` changes it).
-DEFAULT_MAX_BYTES = 50_000_000
 
 _ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -156,33 +155,6 @@ class _Segment:
         return "\n\n".join(chunks).strip()
 
 
-def decode(data: bytes, path: str | Path) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; else a clear error.
-
-    Examples
-    --------
-    >>> decode("café".encode("utf-16"), "x.md")
-    'café'
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise IngestError(path, f"broken UTF-16 text ({exc.reason})") from exc
-    if b"\x00" in data[:8192]:
-        raise IngestError(path, "binary file, not Markdown text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise IngestError(
-            path,
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}; "
-            "probably Latin-1 or Windows-1252: re-save it as UTF-8)",
-            line,
-        ) from exc
-
-
 def read_markdown(
     path: str | Path,
     *,
@@ -197,19 +169,16 @@ def read_markdown(
         For files that are too large, binary, not UTF-8/UTF-16, empty, or whose
         front matter is broken; the message names the file, line and reason.
     """
-    source = Path(path)
-    try:
-        size = source.stat().st_size
-        if size > max_bytes:
-            raise IngestError(
-                source,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
-                "(raise it with max_bytes=)",
-            )
-        data = source.read_bytes()
-    except OSError as exc:
-        raise IngestError(source, exc.strerror or str(exc)) from exc
-    return parse_markdown(decode(data, source), path=source, section_map=section_map)
+    return parse_markdown(read_text(path, max_bytes), path=path, section_map=section_map)
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A text file's contents (UTF-8, or any Unicode with a byte-order mark), or IngestError."""
+    text, problem = load_text(Path(path), max_bytes=max_bytes)
+    if problem is not None or text is None:
+        reason = problem.message if problem is not None else "cannot be read"
+        raise IngestError(path, reason, problem.line if problem is not None else None)
+    return text
 
 
 def parse_markdown(
