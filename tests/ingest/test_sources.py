@@ -78,7 +78,7 @@ def test_a_binary_file_is_refused(tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)))
     (error,) = read_records_source(path).errors
-    assert error.message == ("looks like a binary file, not a text export (NUL byte at offset 5)")
+    assert error.message == ("looks like a binary file, not text (NUL byte at offset 5)")
 
 
 def test_latin_1_text_is_refused_clearly_unless_the_encoding_is_given(tmp_path):
