@@ -319,8 +319,8 @@ class _Document:
     @classmethod
     def parse(cls, text: str, path: Path) -> _Document:
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        front_text, body, body_offset = _split_front_matter(text, path)
-        front = _load_yaml(front_text, path)
+        front_text, body, body_offset = split_front_matter(text, path)
+        front = load_front_matter(front_text, path)
         front_lines: dict[str, int] = {}
         for number, line in enumerate(front_text.split("\n"), start=2):
             key = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
@@ -428,7 +428,8 @@ class _Document:
         return self.front_lines.get(first_word)
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Front matter text, body and the body's first line; IngestError when never closed."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise IngestError(
@@ -442,7 +443,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise IngestError(path, "the front matter opened on line 1 is never closed with '---'", 1)
 
 
-def _load_yaml(text: str, path: Path) -> dict[str, Any]:
+def load_front_matter(text: str, path: Path) -> dict[str, Any]:
+    """Front matter as a dict of str keys (safe YAML); IngestError naming the line."""
     try:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:

@@ -274,7 +274,71 @@ def test_front_matter_goes_through_the_records_mapping_and_keeps_what_it_cannot_
     p = result.postmortem
     assert (p.id, p.started_at) == ("inc-42", datetime(2024, 5, 1, tzinfo=UTC))
     assert p.resolved_at is None
-    assert p.extra == {"source_id": "INC 42", "end": "not a date"}
+    assert p.extra == {"source_id": "INC 42", "end": "not a date", "started_at_precision": "day"}
     [(line, message)] = result.report.notes
     assert line is None
     assert message.startswith("front matter: resolved_at: cannot read a date and time from")
+
+
+def test_front_matter_keys_any_case_unused_aliases_and_statuses_are_kept():
+    text = (
+        "---\nTitle: Disk full\nname: db-disk\nDate: 2023-03-14\nstatus: Complete\n"
+        "reviewer:\nsummary: From the front matter.\n---\n\n## Summary\n\nFrom the body.\n\n"
+        "## Timeline\n\nAll times in AEDT.\n\n- 09:15 disk alert fired\n- 10:00 resolved\n"
+    )
+    result = parse_markdown(text)
+    p = result.postmortem
+    assert p.title == "Disk full" and p.status == "reviewed"
+    assert p.extra["name"] == "db-disk" and p.extra["reviewer"] is None
+    assert p.summary == "From the body."
+    assert p.extra["front_matter_summary"] == "From the front matter."
+    # a date-only front-matter date gives the day; the timeline gives the times, in AEDT
+    aedt = timezone(timedelta(hours=11))
+    assert p.started_at == datetime(2023, 3, 14, 9, 15, tzinfo=aedt)
+    assert p.time_to_resolve == timedelta(minutes=45)
+    odd = parse_markdown("---\ntitle: t\nstatus: Blocked\n---\n\n## Summary\n\nx\n")
+    assert odd.postmortem.status == "draft" and odd.postmortem.extra["status"] == "Blocked"
+    assert "status 'Blocked' is not one of" in odd.report.notes[0][1]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a range is not a UTC offset
+        (["- 10:05-10:30 elevated 5xx", "- 10:40 resolved"], [(10, 5), (10, 40)]),
+        # "est." in prose and "in IST" in an entry are not zone statements
+        (
+            [
+                "- 10:00 deploy",
+                "- 10:20 rollback started, recovery time est. 20 minutes",
+                "- 10:25 Handed over to the team in IST",
+            ],
+            [(10, 0), (10, 20), (10, 25)],
+        ),
+        # month-name and slash dates, and a date line heading the entries below it
+        (
+            ["- June 22, 2021 11:50 PM - backups stop", "- June 23, 2021 00:10 - noticed"],
+            [(23, 50), (0, 10)],
+        ),
+        (["**February 22, 2022**", "", "- 13:42 deploy", "- 13:50 alert"], [(13, 42), (13, 50)]),
+    ],
+)
+def test_timeline_lines_in_many_shapes(lines, expected):
+    text = "# Outage\n\n## Timeline\n\n" + "\n".join(lines) + "\n"
+    p = parse_markdown(text, path="2024-05-01-outage.md").postmortem
+    assert [(e.at.hour, e.at.minute) for e in p.timeline] == expected
+    assert {e.at.utcoffset() for e in p.timeline} == {timedelta(0)}
+    assert "timeline_unparsed" not in p.extra
+
+
+def test_a_date_in_the_h1_title_dates_a_time_only_timeline():
+    p = parse_markdown("# 2019-07-02 WAF outage\n\n## Timeline\n\n- 13:42 deploy\n").postmortem
+    assert p.timeline[0].at == datetime(2019, 7, 2, 13, 42, tzinfo=UTC)
+    assert p.title == "2019-07-02 WAF outage"
+
+
+def test_an_h1_that_starts_with_a_section_word_is_the_title():
+    text = "# Summary of the Amazon S3 Service Disruption\n\nIntro.\n\n## Impact\n\nBig.\n"
+    p = parse_markdown(text).postmortem
+    assert p.title == "Summary of the Amazon S3 Service Disruption"
+    assert p.summary == "Intro." and p.impact.text == "Big."

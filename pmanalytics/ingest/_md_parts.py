@@ -14,17 +14,41 @@ from ._md_time import ZONE_ALIASES, Moment, parse_duration, parse_moment, stated
 
 # --------------------------------------------------------------------------- timeline
 
-_ZONE_HINT = (
-    r"(?:\s*(?:\b(?:" + "|".join(sorted(ZONE_ALIASES, key=len, reverse=True)) + r")\b"
-    r"|[+-]\d{2}:?\d{2}))?"
-)
+_ZONE_HINT = r"(?:\s*\b(?:" + "|".join(sorted(ZONE_ALIASES, key=len, reverse=True)) + r")\b)?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
 _STAMP = re.compile(
     r"^\W{0,3}?(?P<stamp>"
-    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
-    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)" + _ZONE_HINT + r")"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T,]+" + _CLOCK + r")?|" + _CLOCK + r")" + _ZONE_HINT + r")"
+    r"(?:\s*[-–—]\s*(?P<until>" + _CLOCK + r"))?"  # a range: "10:05-10:30"
     r"(?P<close>\W{0,3}?)(?:\s*[-–—:|]\s*|\s+)(?P<rest>.+)$",
     re.IGNORECASE | re.DOTALL,
 )
+_SEPARATORS = (" - ", " – ", " — ", ": ", " | ")
+
+
+def split_stamp(text: str) -> tuple[str, str] | None:
+    """A leading date or time and the rest: ``14:02 UTC - alert`` or ``June 22, 2021: x``.
+
+    Examples
+    --------
+    >>> split_stamp("June 22, 2021 11:50 PM - backups stop")
+    ('June 22, 2021 11:50 PM', 'backups stop')
+    >>> split_stamp("10:05-10:30 elevated 5xx")
+    ('10:05', 'elevated 5xx')
+    """
+    text = text.strip()
+    found = _STAMP.match(text)
+    if found:
+        return found["stamp"], found["rest"].strip()
+    for separator in _SEPARATORS:
+        index = text.find(separator)
+        if 0 < index <= 40:
+            head = text[:index].strip(" *_")
+            if parse_moment(head, default_date=date(2000, 1, 1), zone=None) is not None:
+                return head, text[index + len(separator) :].strip()
+    return None
+
+
 _KIND_WORDS_BY_EVENT = {
     "trigger": (
         r"\b(?:outage|incident|impact|problem)\s+(?:begins|began|starts|started)\b",
@@ -102,8 +126,11 @@ class TimelineReader:
         self.result = TimelineResult()
 
     def read(self, nodes: list[Node]) -> TimelineResult:
-        text = "\n".join(n.text for n in nodes if isinstance(n, Block))
-        self.zone = stated_zone(text) or self.zone
+        for node in nodes:  # a zone stated on a line of its own applies to every entry
+            if isinstance(node, Block) and node.kind == "paragraph":
+                for line in node.text.split("\n"):
+                    if split_stamp(line) is None and stated_zone(line):
+                        self.zone = stated_zone(line)
         pending: Moment | None = None
         pending_text: list[str] = []
         for node in nodes:
@@ -111,6 +138,7 @@ class TimelineReader:
                 self._flush(pending, pending_text)
                 pending, pending_text = self._moment(node.text), []
                 if pending is None:
+                    self.result.unparsed.append(node.text)
                     self.result.notes.append(
                         (self.offset + node.line + 1, f"timeline heading {node.text!r} has no time")
                     )
@@ -196,23 +224,34 @@ class TimelineReader:
             self._add(moment, text, others or None)
 
     def _line(self, text: str, number: int, quiet: bool = False) -> None:
-        found = _STAMP.match(text.strip())
-        if found:
-            moment = self._moment(found["stamp"])
+        text = text.strip()
+        if not text:
+            return
+        parts = split_stamp(text)
+        if parts is not None:
+            moment = self._moment(parts[0])
             if moment is not None:
-                rest = found["rest"].strip()
+                rest = parts[1]
                 if stated_zone(rest) and len(rest) < 40:
                     self.zone = stated_zone(rest)  # "2015-10-21 (all times UTC)"
                     return
                 self._add(moment, rest)
                 return
-        if stated_zone(text) or not text.strip():
+        if split_stamp(text) is None and stated_zone(text) and len(text) < 60:
+            return  # "All times in UTC."
+        alone = parse_moment(text, default_date=None, zone=self.zone)
+        if alone is not None and alone.has_date and not alone.has_time and len(text) < 40:
+            self.current_date = alone.at.date()  # "**February 22, 2022**" heads what follows
             return
         if self.result.events and quiet:
-            self.result.events[-1]["text"] += "\n" + text.strip()
+            self.result.events[-1]["text"] += "\n" + text
             return
-        self.result.unparsed.append(text.strip())
-        self.result.notes.append((number, f"timeline entry without a time: {text.strip()[:60]!r}"))
+        self.result.unparsed.append(text)
+        what = "without a date" if _TIME_ONLY.search(text) else "without a time"
+        self.result.notes.append((number, f"timeline entry {what}: {text[:60]!r}"))
+
+
+_TIME_ONLY = re.compile(r"^\W*\d{1,2}:\d{2}")
 
 
 def raw_cells_of(block: Block, line: int) -> list[str]:

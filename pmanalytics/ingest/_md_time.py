@@ -40,19 +40,29 @@ ZONE_ALIASES: dict[str, str] = {
 }
 
 _ZONE_WORD = "|".join(sorted(ZONE_ALIASES, key=len, reverse=True))
-_STATED_ZONE = re.compile(
-    rf"(?:all\s+)?times?\s+(?:are\s+)?(?:(?:shown\s+|given\s+)?in\s+)?"
-    rf"(?P<zone>{_ZONE_WORD}|[A-Za-z]+/[A-Za-z_]+)\b"
-    rf"|\((?P<paren>{_ZONE_WORD})\)|\bin\s+(?P<inword>{_ZONE_WORD})\s*$",
-    re.IGNORECASE,
+_AREA_CITY = r"[A-Za-z]+/[A-Za-z_]+"
+_STATED_ZONE_PATTERNS = (
+    # "All times in PST", "Date and Time in CET", "times are shown in UTC"
+    rf"\btimes?\b[^.\n]{{0,30}}?\bin\s+(?P<z>{_ZONE_WORD}|{_AREA_CITY})\b",
+    # "Time zone: UTC", "Timezone is Europe/Copenhagen"
+    rf"\btime\s*zone\b\s*(?:is|:|=)?\s*(?P<z>{_ZONE_WORD}|{_AREA_CITY})\b",
+    # "Time (UTC)", "(all times UTC)", "(UTC)"
+    rf"\((?:all\s+)?(?:times?\s+(?:are\s+)?(?:in\s+)?)?(?P<z>{_ZONE_WORD})\)",
 )
+_STATED_ZONE = [re.compile(pattern, re.IGNORECASE) for pattern in _STATED_ZONE_PATTERNS]
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?(?![\d])",
     re.IGNORECASE,
 )
 _ZONE_TOKEN = re.compile(rf"(?<![A-Za-z])(?P<zone>{_ZONE_WORD})(?![A-Za-z])", re.IGNORECASE)
-_OFFSET = re.compile(r"(?<=\d)\s*(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b")
+# A UTC offset only where it cannot be a time range ("10:05-10:30"): after UTC/GMT, or
+# after an ISO time with seconds or a "T".
+_OFFSET = re.compile(
+    r"(?:(?:UTC|GMT)\s*|(?<=\d{2}:\d{2}:\d{2})|(?<=T\d{2}:\d{2}))"
+    r"(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?(?![\d:])",
+    re.IGNORECASE,
+)
 _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
@@ -91,11 +101,11 @@ def stated_zone(text: str) -> tzinfo | None:
     >>> stated_zone("nothing here") is None
     True
     """
-    found = _STATED_ZONE.search(text)
-    if not found:
-        return None
-    name = found.group("zone") or found.group("paren") or found.group("inword")
-    return zone_named(name)
+    for pattern in _STATED_ZONE:
+        found = pattern.search(text)
+        if found:
+            return zone_named(found.group("z"))
+    return None
 
 
 @dataclass(frozen=True)
@@ -174,7 +184,7 @@ def _localise(naive: datetime, text: str, zone: tzinfo | None) -> datetime:
     offset = _OFFSET.search(text)
     if offset:
         sign = 1 if offset["sign"] == "+" else -1
-        delta = timedelta(hours=int(offset["oh"]), minutes=int(offset["om"]))
+        delta = timedelta(hours=int(offset["oh"]), minutes=int(offset["om"] or 0))
         from datetime import timezone
 
         return naive.replace(tzinfo=timezone(sign * delta))

@@ -49,8 +49,10 @@ from typing import Any
 import yaml
 
 from .._errors import IngestError, ModelError
+from .._files import load_front_matter, split_front_matter
 from .._ids import stable_id
-from .._model import PostMortem, is_slug, slugify
+from .._model import POSTMORTEM_STATUSES, PostMortem, is_slug, slugify
+from .._sections import normalise_heading
 from ._exports import DEFAULT_MAX_BYTES, load_text
 from ._md_blocks import Heading, Node, parse_blocks
 from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
@@ -209,6 +211,9 @@ class _Importer:
         self.notes: list[tuple[int | None, str]] = []
         self.data: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
+        self.title: str | None = None
+        self.start_day: date | None = None
+        self.front_summary: str | None = None
 
     def run(self, text: str) -> MarkdownImport:
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -217,6 +222,7 @@ class _Importer:
         front, body, offset = self._front_matter(text)
         self._map_front_matter(front)
         title, segments = self._segments(parse_blocks(body))
+        self.title = title
         recognised, leftover = self._read_segments(segments, offset)
         if not recognised and not front:
             found = ", ".join(repr(s.heading) for s in segments if s.heading) or "none"
@@ -236,53 +242,56 @@ class _Importer:
     # front matter ------------------------------------------------------------
 
     def _front_matter(self, text: str) -> tuple[dict[str, Any], str, int]:
-        lines = text.split("\n")
-        if lines[0].rstrip() != "---":
+        if text.split("\n", 1)[0].rstrip() != "---":
             return {}, text, 0
-        for number in range(1, len(lines)):
-            if lines[number].rstrip() in ("---", "..."):
-                raw = "\n".join(lines[1:number])
-                try:
-                    loaded = yaml.load(raw, Loader=_SafeLoader)
-                except yaml.YAMLError as exc:
-                    mark = getattr(exc, "problem_mark", None)
-                    problem = getattr(exc, "problem", None) or str(exc)
-                    raise IngestError(
-                        self.path,
-                        f"front matter is not valid YAML: {problem}",
-                        mark.line + 2 if mark is not None else None,
-                    ) from exc
-                if loaded is None:
-                    loaded = {}
-                if not isinstance(loaded, dict):
-                    raise IngestError(self.path, "front matter must be a mapping of fields", 2)
-                return (
-                    {str(k): v for k, v in loaded.items()},
-                    "\n".join(lines[number + 1 :]),
-                    number + 1,
-                )
-        raise IngestError(
-            self.path, "the front matter opened on line 1 is never closed with '---'", 1
-        )
+        front_text, body, offset = split_front_matter(text, self.path)
+        return load_front_matter(front_text, self.path), body, offset
 
     def _map_front_matter(self, front: dict[str, Any]) -> None:
         if not front:
             return
-        values, unused, problems = map_fields(front, FRONT_MATTER_MAPPING)
+        original = {key.casefold(): key for key in front}
+        record = {key.casefold(): value for key, value in front.items()}
+        values, _unused, problems = map_fields(record, FRONT_MATTER_MAPPING)
         for problem in problems:
             self.notes.append((None, f"front matter: {problem}"))
+        used = {_chosen(source, record) for source in FRONT_MATTER_MAPPING.values()}
+        used |= {
+            key
+            for source in FRONT_MATTER_MAPPING.values()
+            if isinstance(source, Derived) and _gathers(source)
+            for key in source.uses
+        }
+        failed = {p.split(":", 1)[0] for p in problems}
+        for field_name, source in FRONT_MATTER_MAPPING.items():
+            if field_name in failed or field_name not in values:
+                used.discard(_chosen(source, record))
+        for key, value in record.items():
+            if key not in used:
+                self.extra[original[key]] = value  # kept as written, empty values too
         identifier = values.get("id")
         if identifier is not None and not (isinstance(identifier, str) and is_slug(identifier)):
             values["id"] = slugify(str(identifier))
             self.extra["source_id"] = identifier
-        failed = {p.split(":", 1)[0] for p in problems}
-        for field_name, source in FRONT_MATTER_MAPPING.items():
-            if field_name in failed and isinstance(source, Derived):
-                for key in source.uses:
-                    if key in front:
-                        unused[key] = front[key]  # kept as written
+        status = values.get("status")
+        if status is not None:
+            known = _STATUS_WORDS.get(normalise_heading(str(status)))
+            if known is None:
+                self.extra["status"] = values.pop("status")
+                self.notes.append(
+                    (
+                        None,
+                        f"front matter: status {status!r} is not one of "
+                        f"{', '.join(POSTMORTEM_STATUSES)}; kept in extra",
+                    )
+                )
+            else:
+                values["status"] = known
+        start_key = _chosen(FRONT_MATTER_MAPPING["started_at"], record)
+        if "started_at" in values and _is_day_only(record.get(start_key or "")):
+            self.start_day = values.pop("started_at").date()  # the timeline may say more
+        self.front_summary = values.pop("summary", None)
         self.data.update(values)
-        self.extra.update(unused)
 
     # sections ----------------------------------------------------------------
 
@@ -296,6 +305,9 @@ class _Importer:
                 continue
             part = match_heading(node.text, self.table)
             starting = len(segments) == 1 and not any(isinstance(n, Heading) for n in current.nodes)
+            exact = normalise_heading(node.text) in self.table
+            if title is None and starting and node.level == 1 and not exact:
+                part = None  # "# Summary of the S3 disruption" is a title, not a section
             if title is None and part is None and starting and node.level <= 2:
                 title = node.text
                 continue
@@ -350,6 +362,10 @@ class _Importer:
                 items.extend(self._items(segment, part, offset, item_ids))
         if summaries:
             self.data["summary"] = "\n\n".join(s for s in summaries if s)
+            if self.front_summary:
+                self.extra["front_matter_summary"] = self.front_summary
+        elif self.front_summary:
+            self.data["summary"] = self.front_summary
         elif "preamble" in self.extra and "summary" not in self.data:
             self.data["summary"] = self.extra.pop("preamble")
         if items:
@@ -410,6 +426,8 @@ class _Importer:
     # timeline and times ------------------------------------------------------
 
     def _default_date(self) -> date | None:
+        if self.start_day is not None:
+            return self.start_day
         started = self.data.get("started_at")
         if isinstance(started, datetime | date):
             return started if not isinstance(started, datetime) else started.date()
@@ -417,7 +435,8 @@ class _Importer:
             moment = parse_moment(started, default_date=None, zone=None)
             if moment:
                 return moment.at.date()
-        return date_in_name(str(self.data.get("title", ""))) or date_in_name(self.path.name)
+        titles = (str(self.data.get("title", "")), self.title or "", self.path.name)
+        return next((day for day in map(date_in_name, titles) if day is not None), None)
 
     def _timeline(self, segments: list[_Segment], offset: int) -> None:
         zone = None
@@ -445,7 +464,7 @@ class _Importer:
             )
             if first is not None:
                 self.data["started_at"] = first["at"]
-            elif durations and self._default_date() is not None:
+            elif (durations or self.start_day) and self._default_date() is not None:
                 day = self._default_date()
                 assert day is not None
                 self.data["started_at"] = datetime(day.year, day.month, day.day)
@@ -517,6 +536,46 @@ class _Importer:
                 self.extra[f"inconsistent_{name}"] = str(self.data.pop(name))
                 return name
         return None
+
+
+_STATUS_WORDS = {
+    "draft": "draft",
+    "wip": "draft",
+    "in progress": "draft",
+    "work in progress": "draft",
+    "in review": "in_review",
+    "in_review": "in_review",
+    "review": "in_review",
+    "under review": "in_review",
+    "reviewed": "reviewed",
+    "complete": "reviewed",
+    "completed": "reviewed",
+    "final": "reviewed",
+    "published": "reviewed",
+    "approved": "reviewed",
+    "closed": "closed",
+    "done": "closed",
+    "resolved": "closed",
+}
+
+
+def _chosen(source: FieldSource, record: Mapping[str, Any]) -> str | None:
+    """Which of a ``_first`` source's keys gave the value (None for other sources)."""
+    if isinstance(source, Derived) and not _gathers(source):
+        return next((k for k in source.uses if record.get(k) not in (None, "", [])), None)
+    return None
+
+
+def _gathers(source: FieldSource) -> bool:
+    return isinstance(source, Derived) and getattr(source.func, "__name__", "") == "gather"
+
+
+def _is_day_only(value: Any) -> bool:
+    if isinstance(value, datetime):
+        return False
+    if isinstance(value, date):
+        return True
+    return isinstance(value, str) and ":" not in value
 
 
 def _aware(moment: datetime) -> datetime:
