@@ -342,3 +342,78 @@ def test_an_h1_that_starts_with_a_section_word_is_the_title():
     p = parse_markdown(text).postmortem
     assert p.title == "Summary of the Amazon S3 Service Disruption"
     assert p.summary == "Intro." and p.impact.text == "Big."
+
+
+@pytest.mark.parametrize(
+    ("bullet", "title", "owner", "status", "link"),
+    [
+        ("Add owner-tag validation", "Add owner-tag validation", None, None, None),
+        ("Pause the nightly job (@maria)", "Pause the nightly job", "maria", None, None),
+        (
+            "[INFRA-9](https://jira.example.com/INFRA-9) Add health check",
+            "INFRA-9 Add health check",
+            None,
+            None,
+            "https://jira.example.com/INFRA-9",
+        ),
+        ("**Investigate** cache warming", "Investigate cache warming", None, None, None),
+        ("Done-ness criteria for rollouts", "Done-ness criteria for rollouts", None, None, None),
+        (
+            "Patch the proxy, see https://vendor.example.com/issues/1.",
+            "Patch the proxy, see",
+            None,
+            None,
+            "https://vendor.example.com/issues/1",
+        ),
+        ("**Monitor disks**: add an alert at 85%", "Monitor disks", None, None, None),
+    ],
+)
+def test_action_bullets_are_read_without_mangling(bullet, title, owner, status, link):
+    text = f"# X\n\n## Action items\n\nWe will track these in Jira:\n\n- {bullet}\n"
+    result = parse_markdown(text)
+    [action] = result.postmortem.actions
+    assert (action.title, action.owner, action.link) == (title, owner, link)
+    assert action.status == (status or "open")
+    assert result.postmortem.extra["actions_notes"] == ["We will track these in Jira:"]
+
+
+def test_action_table_keeps_what_it_cannot_map():
+    text = (
+        "# X\n\n## Action items\n\n| Action | Status | Due |\n|---|---|---|\n"
+        "| Rotate keys | Blocked on vendor | Q3 2023 |\n"
+    )
+    [action] = parse_markdown(text).postmortem.actions
+    assert action.status == "open" and action.due is None
+    assert action.extra == {"status_text": "Blocked on vendor", "due_text": "Q3 2023"}
+
+
+def test_event_kinds_and_participants_with_roles():
+    text = (
+        "# X\n\n## Timeline\n\n- 2024-01-01 10:00 Status page updated\n"
+        "- 2024-01-01 10:05 Rolled back; errors not yet resolved\n"
+        "- 2024-01-01 10:30 Errors resolved\n\n"
+        "## Attendees\n\n- Incident Commander: Maria Lopez\n- Tom (scribe), Ana\n"
+    )
+    p = parse_markdown(text).postmortem
+    assert [e.kind for e in p.timeline] == ["communication", "mitigation", "resolution"]
+    assert p.resolved_at == datetime(2024, 1, 1, 10, 30, tzinfo=UTC)
+    assert [(x.name, x.role) for x in p.participants] == [
+        ("Maria Lopez", "responder"),
+        ("Tom", "scribe"),
+        ("Ana", "participant"),
+    ]
+
+
+def test_bold_labels_of_known_parts_act_as_headings():
+    text = (
+        "# Shakespeare Sonnet++ Postmortem\n\n**Date:** 2015-10-21\n\n"
+        "**Summary:** Search down for 66 minutes.\n\n**Impact:** 1.21B queries lost.\n\n"
+        "**Root Causes:** A resource leak under load.\n"
+    )
+    p = parse_markdown(text).postmortem
+    assert p.summary == "Search down for 66 minutes."
+    assert p.impact.text == "1.21B queries lost."
+    assert [(i.heading, i.text) for i in p.items] == [
+        ("Root Causes", "A resource leak under load.")
+    ]
+    assert p.extra["preamble"] == "**Date:** 2015-10-21"

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from .._ids import stable_id
 from .._sections import normalise_heading
 from ._md_blocks import Block, Heading, ListItem, Node, raw_cells
 from ._md_time import ZONE_ALIASES, Moment, parse_duration, parse_moment, stated_zone
@@ -54,10 +53,15 @@ _KIND_WORDS_BY_EVENT = {
         r"\b(?:outage|incident|impact|problem)\s+(?:begins|began|starts|started)\b",
         r"^\W*trigger\b",
     ),
+    "communication": (
+        r"\bstatus\s*page\b",
+        r"\bcustomers? (?:were )?notified\b",
+        r"\bannounce",
+    ),
     "resolution": (
         r"\b(?:outage|incident)\s+ends\b",
         r"^\W*resolution\b",
-        r"\bresolved\b",
+        r"(?<!not )(?<!not yet )(?<!un)\bresolved\b",
         r"\b(?:fully\s+)?recovered\b",
         r"\bback to normal\b",
         r"\ball systems (?:verified )?operational",
@@ -81,11 +85,6 @@ _KIND_WORDS_BY_EVENT = {
         r"\bbecame aware\b",
     ),
     "escalation": (r"\bescalat", r"\bincident (?:declared|commander)\b", r"\bsev\s*\d\b"),
-    "communication": (
-        r"\bstatus\s*page\b",
-        r"\bcustomers? (?:were )?notified\b",
-        r"\bannounce",
-    ),
 }
 #: The first rule whose words appear decides an event's kind (order matters).
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -213,6 +212,8 @@ class TimelineReader:
             }
             if extra_cells:
                 others["extra_cells"] = extra_cells
+            if not text.strip():
+                text = " | ".join(str(v) for v in others.values() if isinstance(v, str))
             if moment is None:
                 self.result.unparsed.append(" | ".join(cells + extra_cells))
                 self.result.notes.append(
@@ -274,258 +275,6 @@ def _flatten(items: list[ListItem]) -> list[ListItem]:
     return out
 
 
-# --------------------------------------------------------------------------- actions
-
-_STATUS_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "done",
-        re.compile(
-            r"^\s*\[[xX]\]\s*|\((?:done|completed?|fixed)\)|\[(?:done|completed?)\]"
-            r"|\*\*(?:done|completed?)\*\*|^\s*(?:done|completed?)\s*[:\-–—]\s*|✅|✔️?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "wont_do",
-        re.compile(
-            r"\((?:won'?t\s*(?:do|fix)|wontfix|cancell?ed|dropped)\)"
-            r"|\*\*(?:won'?t\s*(?:do|fix)|cancell?ed)\*\*",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "in_progress",
-        re.compile(
-            r"\((?:in[ -]progress|wip|started|ongoing)\)"
-            r"|\*\*(?:in[ -]progress|wip)\*\*",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "open",
-        re.compile(
-            r"^\s*\[ \]\s*|\((?:todo|to do|open|not started)\)|\*\*(?:todo|to do)\*\*"
-            r"|^\s*todo\s*[:\-–—]\s*",
-            re.IGNORECASE,
-        ),
-    ),
-)
-_STATUS_WORDS = {
-    "done": "done",
-    "complete": "done",
-    "completed": "done",
-    "fixed": "done",
-    "closed": "done",
-    "resolved": "done",
-    "todo": "open",
-    "to do": "open",
-    "open": "open",
-    "not started": "open",
-    "in progress": "in_progress",
-    "started": "in_progress",
-    "wip": "in_progress",
-    "won t do": "wont_do",
-    "wont do": "wont_do",
-    "won t fix": "wont_do",
-    "cancelled": "wont_do",
-    "canceled": "wont_do",
-    "dropped": "wont_do",
-}
-_KIND_WORDS = {
-    "prevent": "prevent",
-    "prevention": "prevent",
-    "preventive": "prevent",
-    "mitigate": "mitigate",
-    "mitigation": "mitigate",
-    "detect": "detect",
-    "detection": "detect",
-    "monitoring": "detect",
-    "alerting": "detect",
-    "process": "process",
-    "repair": "mitigate",
-    "investigate": "other",
-    "other": "other",
-}
-_OWNER = re.compile(
-    r"(?:^|\s)@(?P<handle>[\w.\-]+)|\b(?:owner|assignee|owned by)\s*[:=\-]\s*"
-    r"(?P<name>[^,;()\]\n]+)",
-    re.IGNORECASE,
-)
-_DUE = re.compile(
-    r"\b(?:due(?:\s+(?:date|by|on))?|deadline|by)\s*[:=]?\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}"
-    r"|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})",
-    re.IGNORECASE,
-)
-_URL = re.compile(r"https?://[^\s)>\]]+")
-_STRUCK = re.compile(r"^\s*~~(?P<text>.+?)~~\s*$", re.DOTALL)
-_BOLD_LEAD = re.compile(r"^\s*\*\*(?P<title>[^*]+?)\*\*\s*[:\-–—]?\s*(?P<rest>.*)$", re.DOTALL)
-
-
-def read_actions(nodes: list[Node], taken: set[str]) -> list[dict[str, Any]]:
-    """Action items from tables, bullet lists and paragraphs, markers read and removed."""
-    actions: list[dict[str, Any]] = []
-    for node in nodes:
-        if isinstance(node, Heading):
-            continue
-        if node.kind == "table":
-            actions.extend(_table_actions(node, taken))
-        elif node.kind == "list":
-            for item in node.items:
-                actions.extend(_list_actions(item, None, taken))
-        elif node.kind == "paragraph":
-            action = action_from_text(node.text, taken)
-            if action:
-                actions.append(action)
-    return actions
-
-
-def _list_actions(item: ListItem, parent: str | None, taken: set[str]) -> list[dict[str, Any]]:
-    action = action_from_text(item.text, taken)
-    found: list[dict[str, Any]] = []
-    if action is not None:
-        if parent is not None:
-            action.setdefault("extra", {})["parent"] = parent
-        found.append(action)
-    for child in item.children:
-        found.extend(_list_actions(child, action["id"] if action else parent, taken))
-    return found
-
-
-def action_from_text(text: str, taken: set[str], **known: Any) -> dict[str, Any] | None:
-    """One action from a bullet or cell: status, owner, due date and link read from the text.
-
-    Examples
-    --------
-    >>> a = action_from_text("[x] Add disk alert @ana due 2024-05-01", set())
-    >>> a["title"], a["status"], a["owner"], a["due"]
-    ('Add disk alert', 'done', 'ana', '2024-05-01')
-    """
-    status = known.pop("status", None)
-    struck = _STRUCK.match(text)
-    if struck:
-        text, status = struck["text"], status or "done"
-    for name, pattern in _STATUS_MARKERS:
-        if pattern.search(text):
-            status = status or name
-            text = pattern.sub(" ", text)
-    extra: dict[str, Any] = {}
-    owner = known.pop("owner", None)
-    found_owner = _OWNER.search(text)
-    if found_owner:
-        owner = owner or (found_owner["handle"] or found_owner["name"]).strip()
-        text = text[: found_owner.start()] + " " + text[found_owner.end() :]
-    due = known.pop("due", None)
-    found_due = _DUE.search(text)
-    if found_due:
-        due = due or _iso_day(found_due["date"])
-        text = text[: found_due.start()] + " " + text[found_due.end() :]
-    link = known.pop("link", None)
-    url = _URL.search(text)
-    if url and not link:
-        link = url.group(0)
-        text = text[: url.start()] + text[url.end() :]
-    text = text.replace("~~", "")
-    bold = _BOLD_LEAD.match(text)
-    if bold and bold["rest"].strip():
-        title, details = bold["title"], bold["rest"].strip()
-    else:
-        first, _, rest = text.strip().partition("\n")
-        title, details = first, rest.strip()
-    title = re.sub(r"\s{2,}", " ", title).strip(" \t-–—:;,.*_()[]")
-    if not title:
-        return None
-    if details:
-        extra["details"] = details
-    action: dict[str, Any] = {"id": stable_id("a", title, taken), "title": title, **known}
-    for key, value in (("status", status), ("owner", owner), ("due", due), ("link", link)):
-        if value:
-            action[key] = value
-    if extra:
-        action["extra"] = {**action.get("extra", {}), **extra}
-    return action
-
-
-def _iso_day(text: str) -> str | None:
-    moment = parse_moment(text, default_date=None, zone=None)
-    return moment.at.date().isoformat() if moment and moment.has_date else None
-
-
-def _table_actions(block: Block, taken: set[str]) -> list[dict[str, Any]]:
-    header = [normalise_heading(cell) for cell in block.header]
-
-    def col(*words: str) -> int | None:
-        for index, cell in enumerate(header):
-            if any(word in cell.split() or cell == word for word in words):
-                return index
-        return None
-
-    title_col = col("action", "item", "task", "description", "title", "summary", "what")
-    columns = {
-        "kind": col("type", "kind", "category"),
-        "owner": col("owner", "owners", "assignee", "who", "responsible"),
-        "link": col("bug", "ticket", "issue", "link", "jira", "tracking"),
-        "status": col("status", "state", "done"),
-        "due": col("due", "deadline", "eta", "by"),
-        "priority": col("priority", "prio", "severity"),
-    }
-    title_col = 0 if title_col is None else title_col
-    actions = []
-    for row in block.rows:
-        cells = row + [""] * (len(header) - len(row))
-        known: dict[str, Any] = {}
-        for key, index in columns.items():
-            if index is None or index == title_col or index >= len(cells) or not cells[index]:
-                continue
-            value = cells[index]
-            marker = _status_in(value)
-            if marker:
-                known.setdefault("status", marker)
-                value = _strip_markers(value)
-            if not value or normalise_heading(value) in ("n a", "na", "none", "tbd"):
-                continue
-            if key == "kind":
-                kind = _KIND_WORDS.get(normalise_heading(value))
-                known["kind"] = kind or "other"
-                if kind is None:
-                    known.setdefault("extra", {})["type"] = value
-            elif key == "status":
-                known.setdefault("status", _STATUS_WORDS.get(normalise_heading(value), "open"))
-            elif key == "due":
-                known["due"] = _iso_day(value)
-            elif key == "owner":
-                known["owner"] = value.lstrip("@").strip()
-            else:
-                known[key] = value
-        extras = {
-            block.header[i]: cells[i]
-            for i in range(min(len(cells), len(block.header)))
-            if i != title_col and i not in columns.values() and cells[i]
-        }
-        if extras:
-            known.setdefault("extra", {}).update(extras)
-        action = action_from_text(cells[title_col], taken, **known)
-        if action:
-            actions.append(action)
-    return actions
-
-
-def _status_in(text: str) -> str | None:
-    word = normalise_heading(text)
-    if word in ("done", "todo", "to do"):
-        return _STATUS_WORDS[word]
-    for name, pattern in _STATUS_MARKERS:
-        if pattern.search(text):
-            return name
-    return None
-
-
-def _strip_markers(text: str) -> str:
-    for _, pattern in _STATUS_MARKERS:
-        text = pattern.sub(" ", text)
-    text = text.strip()
-    return "" if normalise_heading(text) in ("done", "todo", "to do") else text
-
-
 # --------------------------------------------------------------------------- stats, people
 
 _STAT_KEYS = {
@@ -557,18 +306,29 @@ _STAT_KEYS = {
 }
 
 
+def _lines(node: Block) -> list[str]:
+    """A block's entries: list items, table rows as ``cell: cell``, or lines."""
+    if node.kind == "list":
+        return [item.text for item in _flatten(node.items)]
+    if node.kind == "table":
+        return [": ".join(cell for cell in row if cell) for row in [node.header, *node.rows]]
+    return node.text.split("\n")
+
+
 def read_stats(nodes: list[Node]) -> dict[str, Any]:
-    """``- Key: value`` lines: durations, category, severity, services; the rest kept raw."""
-    found: dict[str, Any] = {"raw": {}}
+    """``- Key: value`` lines or a two-column table: durations, category, severity, services.
+
+    Every line is kept raw too (``raw``; lines without a key in ``notes``).
+    """
+    found: dict[str, Any] = {"raw": {}, "notes": []}
     for node in nodes:
         if not isinstance(node, Block):
             continue
-        lines = (
-            [i.text for i in _flatten(node.items)] if node.kind == "list" else node.text.split("\n")
-        )
-        for line in lines:
+        for line in _lines(node):
             key, sep, value = line.partition(":")
             if not sep:
+                if line.strip():
+                    found["notes"].append(line.strip())
                 continue
             key_text, value = key.strip(" *_"), re.sub(r"\[\^\w+\]", "", value).strip(" *_.")
             found["raw"][key_text] = value
@@ -588,34 +348,42 @@ def read_stats(nodes: list[Node]) -> dict[str, Any]:
 
 _ROLE_WORDS = {
     "facilitator": "facilitator",
+    "incident commander": "responder",
+    "ic": "responder",
+    "responders": "responder",
+    "observers": "observer",
+    "attendees": "participant",
+    "participants": "participant",
     "scribe": "scribe",
     "note taker": "scribe",
     "responder": "responder",
-    "incident commander": "responder",
     "on call": "responder",
     "observer": "observer",
 }
 
 
 def read_participants(nodes: list[Node]) -> list[dict[str, str]]:
-    """Attendees from bullets or comma-separated lines; a role in brackets is read."""
+    """Attendees from bullets, lines or a table; a role in brackets or as ``Role: Name``."""
     people: list[dict[str, str]] = []
     seen: set[str] = set()
     for node in nodes:
         if not isinstance(node, Block):
             continue
-        lines = (
-            [i.text for i in _flatten(node.items)] if node.kind == "list" else node.text.split("\n")
-        )
+        lines = _lines(node)[1:] if node.kind == "table" else _lines(node)
         for line in lines:
+            role = "participant"
+            head, sep, rest = line.partition(":")
+            if sep and normalise_heading(head) in _ROLE_WORDS:
+                role, line = _ROLE_WORDS[normalise_heading(head)], rest
+            elif sep and normalise_heading(rest) in _ROLE_WORDS:  # a table row: name: role
+                role, line = _ROLE_WORDS[normalise_heading(rest)], head
             for chunk in re.split(r",|;|\band\b", line):
-                name = chunk.strip(" *_-")
-                role = "participant"
+                name, this_role = chunk.strip(" *_-"), role
                 bracket = re.search(r"[(\[](?P<role>[^)\]]+)[)\]]", name)
                 if bracket:
-                    role = _ROLE_WORDS.get(normalise_heading(bracket["role"]), "participant")
+                    this_role = _ROLE_WORDS.get(normalise_heading(bracket["role"]), role)
                     name = (name[: bracket.start()] + name[bracket.end() :]).strip(" -–—:")
                 if name and "\n" not in name and name not in seen:
                     seen.add(name)
-                    people.append({"name": name, "role": role})
+                    people.append({"name": name, "role": this_role})
     return people

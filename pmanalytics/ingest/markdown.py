@@ -54,9 +54,10 @@ from .._ids import stable_id
 from .._model import POSTMORTEM_STATUSES, PostMortem, is_slug, slugify
 from .._sections import normalise_heading
 from ._exports import DEFAULT_MAX_BYTES, load_text
-from ._md_blocks import Heading, Node, parse_blocks
+from ._md_actions import read_actions
+from ._md_blocks import Block, Heading, Node, parse_blocks
 from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
-from ._md_parts import TimelineReader, read_actions, read_participants, read_stats
+from ._md_parts import TimelineReader, read_participants, read_stats
 from ._md_time import date_in_name, parse_moment, stated_zone
 from .records import Derived, FieldSource, derived, map_fields
 
@@ -295,7 +296,27 @@ class _Importer:
 
     # sections ----------------------------------------------------------------
 
+    def _label_headings(self, nodes: list[Node]) -> list[Node]:
+        """``**Impact:** text`` paragraphs, where the label names a part, become a heading."""
+        result: list[Node] = []
+        for node in nodes:
+            found = _BOLD_LABEL.match(node.text) if isinstance(node, Block) else None
+            if (
+                found is not None
+                and isinstance(node, Block)
+                and node.kind == "paragraph"
+                and normalise_heading(found["label"]) in self.table
+            ):
+                result.append(Heading(2, found["label"].strip(), node.start))
+                if found["rest"].strip():
+                    rest = found["rest"].strip()
+                    result.append(Block("paragraph", node.start, node.end, rest))
+            else:
+                result.append(node)
+        return result
+
     def _segments(self, nodes: list[Node]) -> tuple[str | None, list[_Segment]]:
+        nodes = self._label_headings(nodes)
         title: str | None = None
         current = _Segment(None, "", 0, 0)
         segments = [current]
@@ -353,7 +374,10 @@ class _Importer:
             elif kind == "timeline":
                 timeline_segments.append(segment)
             elif kind == "actions":
-                self.data.setdefault("actions", []).extend(read_actions(segment.nodes, action_ids))
+                actions, notes = read_actions(segment.nodes, action_ids)
+                self.data.setdefault("actions", []).extend(actions)
+                if notes:
+                    self.extra.setdefault("actions_notes", []).extend(notes)
             elif kind == "stats":
                 self._stats(read_stats(segment.nodes))
             elif kind == "participants":
@@ -409,6 +433,8 @@ class _Importer:
     def _stats(self, stats: dict[str, Any]) -> None:
         if stats["raw"]:
             self.extra["stats"] = {**self.extra.get("stats", {}), **stats["raw"]}
+        if stats["notes"]:
+            self.extra.setdefault("stats_notes", []).extend(stats["notes"])
         for key in ("detect", "mitigate", "resolve"):
             if key in stats:
                 self.extra.setdefault("_durations", {})[key] = stats[key]
@@ -537,6 +563,10 @@ class _Importer:
                 return name
         return None
 
+
+_BOLD_LABEL = re.compile(
+    r"^\*\*(?P<label>[^*\n]{2,40}?)\s*:?\s*\*\*\s*:?\s*(?P<rest>.*)$", re.DOTALL
+)
 
 _STATUS_WORDS = {
     "draft": "draft",
