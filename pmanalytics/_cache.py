@@ -20,10 +20,12 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +33,7 @@ import pandas as pd
 from ._atomic import atomic_write_text
 from ._schema import FILE_COLUMN, SCHEMA, conform
 
-_FORMAT = 3
+_FORMAT = 4
 _MANIFEST_COLUMNS = ("path", "size", "mtime_ns")
 
 
@@ -52,16 +54,36 @@ def cache_folder(root: Path, inputs: Sequence[Path], options: str = "") -> Path:
 
 @dataclass(frozen=True)
 class CachedTables:
-    """What a cache holds: the manifest and each table, rows tagged with ``_file``."""
+    """What a cache holds: the manifest and each table, rows tagged with ``_file``.
+
+    ``written_ns`` is when it was written (0 for tables not yet written).
+    """
 
     manifest: pd.DataFrame
     tables: dict[str, pd.DataFrame]
+    written_ns: int = 0
 
 
-def _version() -> str:
+#: A file changed this soon before the cache was written may have changed again within
+#: the file system's time resolution: such files are parsed again (as git does).
+RACY_NS = 2_000_000_000
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The package version and a hash of its source: any change of the parsers rebuilds."""
     from . import __version__
 
-    return __version__
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def _meta() -> dict[str, object]:
+    return {"format": _FORMAT, "code": _code_version()}
 
 
 def read_cache(folder: Path) -> CachedTables | None:
@@ -72,8 +94,9 @@ def read_cache(folder: Path) -> CachedTables | None:
     try:
         generation = folder / current.read_text(encoding="utf-8").strip()
         meta = json.loads((generation / "meta.json").read_text(encoding="utf-8"))
-        if meta != {"format": _FORMAT, "version": _version()}:
-            return None  # written by another version: rebuilt quietly
+        written_ns = int(meta.pop("written_ns", 0))
+        if meta != _meta():
+            return None  # written by another version of the code: rebuilt quietly
         manifest = pd.read_parquet(generation / "manifest.parquet")
         if tuple(manifest.columns) != _MANIFEST_COLUMNS:
             raise ValueError(f"manifest has columns {list(manifest.columns)}")
@@ -87,7 +110,7 @@ def read_cache(folder: Path) -> CachedTables | None:
             if len(files) and (files.min() < 0 or files.max() >= len(manifest)):
                 raise ValueError(f"{table}.parquet names files the manifest does not have")
             tables[table] = conform(table, frame)
-        return CachedTables(manifest, tables)
+        return CachedTables(manifest, tables, written_ns)
     except Exception as exc:  # any damage means: do not trust it
         warnings.warn(
             f"ignoring the corpus cache in {folder} ({type(exc).__name__}: {exc}); rebuilding it",
@@ -102,9 +125,8 @@ def write_cache(folder: Path, cached: CachedTables) -> None:
     target = folder / generation
     try:
         target.mkdir(parents=True)
-        (target / "meta.json").write_text(
-            json.dumps({"format": _FORMAT, "version": _version()}), encoding="utf-8"
-        )
+        meta = {**_meta(), "written_ns": time.time_ns()}
+        (target / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         cached.manifest.to_parquet(target / "manifest.parquet", index=False)
         for table, frame in cached.tables.items():
             frame.to_parquet(target / f"{table}.parquet", index=False)

@@ -13,7 +13,14 @@ from typing import Any, Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ._cache import CachedTables, cache_folder, default_cache_root, read_cache, write_cache
+from ._cache import (
+    RACY_NS,
+    CachedTables,
+    cache_folder,
+    default_cache_root,
+    read_cache,
+    write_cache,
+)
 from ._errors import IngestError
 from ._model import PostMortem
 from ._rows import RowBuffer
@@ -60,6 +67,8 @@ class Corpus:
     sources: pd.DataFrame = field(default_factory=lambda: empty_frame("sources"))
     warnings: pd.DataFrame = field(default_factory=lambda: empty_frame("warnings"))
     errors: pd.DataFrame = field(default_factory=lambda: empty_frame("errors"))
+    read_options: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The ``section_map`` and ``max_bytes`` the files were read with (used by :meth:`get`)."""
 
     @classmethod
     def from_postmortems(cls, postmortems: Iterable[PostMortem]) -> Corpus:
@@ -76,7 +85,7 @@ class Corpus:
             raise KeyError(f"no incident {incident_id!r} in this corpus")
         if not rows.iloc[0]:
             raise KeyError(f"incident {incident_id!r} was built in memory and has no file")
-        return read_any(rows.iloc[0]).postmortem
+        return read_any(rows.iloc[0], **self.read_options).postmortem
 
     def stats(self) -> dict[str, Any]:
         """Counts and the date range, as plain data.
@@ -158,12 +167,18 @@ def load(
     """
     if errors not in ("collect", "raise"):
         raise ValueError(f"'errors' must be 'collect' or 'raise', got {errors!r}")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
+    if paths is None or not isinstance(paths, str | os.PathLike | Sequence):
+        raise ValueError(f"'paths' must be a path or a list of paths, got {paths!r}")
+    if not (isinstance(cache, bool | str | os.PathLike)):
+        raise ValueError(f"'cache' must be True, False or a folder, got {cache!r}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
         raise ValueError(f"'workers' must be a positive int, got {workers!r}")
     if not isinstance(max_bytes, int) or max_bytes < 1:
         raise ValueError(f"'max_bytes' must be a positive int, got {max_bytes!r}")
+    build_section_map(section_map)  # validates it before any work
     options = _ReadOptions(dict(section_map or {}), max_bytes)
-    build_section_map(options.section_map)  # validates it before any work
     inputs = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
     files = discover(inputs)
     manifest = _manifest(files)
@@ -171,16 +186,17 @@ def load(
     folder = None
     cached = None
     if cache is not False:
-        root = default_cache_root() if cache is True else Path(cache)
+        root = default_cache_root() if cache is True else Path(cache).expanduser()
         folder = cache_folder(root, inputs, options.key())
         cached = read_cache(folder)
 
     reused, to_parse = _plan(manifest, cached)
     parsed = _parse(files, to_parse, workers, progress, options)
     frames = _combine(manifest, cached, reused, parsed)
-    if folder is not None and (to_parse or cached is None or len(reused) != len(cached.manifest)):
+    stale = cached is None or len(reused) != len(cached.manifest)
+    if folder is not None and (to_parse or stale):
         write_cache(folder, CachedTables(manifest, frames))
-    corpus = _finish(frames)
+    corpus = _finish(frames, {"section_map": options.section_map, "max_bytes": max_bytes})
     if errors == "raise" and len(corpus.errors):
         first = corpus.errors.iloc[0]
         line = None if pd.isna(first["line"]) else int(first["line"])
@@ -239,10 +255,11 @@ def _plan(manifest: pd.DataFrame, cached: CachedTables | None) -> tuple[dict[int
     }
     reused: dict[int, int] = {}
     to_parse: list[int] = []
+    settled = cached.written_ns - RACY_NS
     for index, key in enumerate(
         zip(manifest["path"], manifest["size"], manifest["mtime_ns"], strict=True)
     ):
-        if key in old:
+        if key in old and key[2] < settled:
             reused[index] = old[key]
         else:
             to_parse.append(index)
@@ -336,7 +353,7 @@ def _combine(
     return frames
 
 
-def _finish(frames: dict[str, pd.DataFrame]) -> Corpus:
+def _finish(frames: dict[str, pd.DataFrame], read_options: dict[str, Any] | None = None) -> Corpus:
     """Report duplicate ids, drop the internal file column, and wrap up."""
     incidents = frames["incidents"]
     duplicated = incidents["incident_id"].duplicated(keep="first")
@@ -372,4 +389,4 @@ def _finish(frames: dict[str, pd.DataFrame]) -> Corpus:
     }
     for table, frame in public.items():
         assert list(frame.columns) == [c.name for c in SCHEMA[table]], table
-    return Corpus(**public)
+    return Corpus(**public, read_options=read_options or {})

@@ -285,6 +285,8 @@ def loads(text: str, *, path: str | Path | None = None) -> PostMortem:
     ``path`` is used in error messages, and its file name gives the id when the
     front matter has none.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"'text' must be a str, got {type(text).__name__}")
     where = Path(path) if path is not None else Path("<text>")
     document = _Document.parse(text, where)
     data = document.to_model_data()

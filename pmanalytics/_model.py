@@ -188,6 +188,29 @@ def describe_validation_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _plain(value: Any, where: str) -> Any:
+    """``value`` as data a file can carry: text, numbers, booleans, dates, lists, mappings."""
+    if value is None or isinstance(value, bool | int | str | date):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"{where} has a character that is not valid Unicode") from None
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{where} must be a finite number, got {value!r}; use None")
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, dict):
+        return {str(key): _plain(item, f"{where}[{key!r}]") for key, item in value.items()}
+    raise ValueError(
+        f"{where} must be plain data (text, numbers, booleans, dates, lists, mappings), "
+        f"got {type(value).__name__}"
+    )
+
+
 def _model_error(error: ValidationError) -> ModelError:
     locations = tuple(tuple(err["loc"]) for err in error.errors())
     return ModelError(describe_validation_error(error), locations)
@@ -222,6 +245,13 @@ class _Record(BaseModel):
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
             raise _model_error(exc) from exc
+
+    @field_validator("extra")
+    @classmethod
+    def _plain_extra(cls, extra: dict[str, Any]) -> dict[str, Any]:
+        if not extra:
+            return extra
+        return {str(key): _plain(value, f"extra[{key!r}]") for key, value in extra.items()}
 
     @model_validator(mode="before")
     @classmethod

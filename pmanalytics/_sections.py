@@ -185,7 +185,11 @@ def build_section_map(overrides: Mapping[str, str | Part] | None) -> dict[str, P
     Part(kind='lessons_learned', heading=None)
     """
     table = dict(SECTION_MAP)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError(f"'section_map' must be a mapping of heading -> part, got {overrides!r}")
     for heading, target in (overrides or {}).items():
+        if not isinstance(heading, str):
+            raise ValueError(f"'section_map' keys must be headings (str), got {heading!r}")
         part = target if isinstance(target, Part) else Part(str(target))
         if part.kind not in PART_KINDS:
             kinds = ", ".join(PART_KINDS)

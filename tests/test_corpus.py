@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 import warnings
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -173,10 +175,18 @@ def _assert_same(a: pm.Corpus, b: pm.Corpus) -> None:
         pdt.assert_frame_equal(getattr(a, table), getattr(b, table))
 
 
+def _age(*paths: Path, seconds: int = 60) -> None:
+    """Date files in the past: the cache re-parses files changed just before it was written."""
+    past = time.time() - seconds
+    for path in paths:
+        os.utime(path, (past, past))
+
+
 def test_cache_reuses_unchanged_files_and_reparses_changed_ones_alone(
     folder, tmp_path, monkeypatch
 ):
     cache = tmp_path / "cache"
+    _age(*folder.iterdir())
     cold = pm.load(folder, cache=cache, workers=1)
     parsed = _count_parses(monkeypatch)
     warm = pm.load(folder, cache=cache, workers=1)
@@ -186,8 +196,12 @@ def test_cache_reuses_unchanged_files_and_reparses_changed_ones_alone(
     pm.write(_incident(2, title="Renamed"), folder)
     (folder / "inc-0004.md").unlink()
     pm.write(_incident(9), folder)
+    _age(folder / "inc-0002.md", folder / "inc-0009.md", seconds=30)
     changed = pm.load(folder, cache=cache, workers=1)
     assert sorted(parsed) == ["inc-0002.md", "inc-0009.md"]
+    parsed.clear()
+    pm.load(folder, cache=cache, workers=1)
+    assert parsed == []
     fresh = pm.load(folder, cache=False, workers=1)
     _assert_same(changed, fresh)
     assert "Renamed" in set(changed.incidents["title"])
@@ -293,3 +307,52 @@ def test_from_postmortems_matches_load(folder):
 def test_schema_table_is_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert schema_markdown() in readme, "README's schema table is stale: paste schema_markdown()"
+
+
+def test_files_changed_just_before_the_cache_was_written_are_parsed_again(
+    folder, tmp_path, monkeypatch
+):
+    cache = tmp_path / "cache"
+    pm.load(folder, cache=cache, workers=1)  # the files are seconds old: they may change again
+    parsed = _count_parses(monkeypatch)
+    pm.load(folder, cache=cache, workers=1)
+    assert len(parsed) == 5
+
+
+def test_a_cache_written_by_other_code_is_rebuilt(folder, tmp_path, monkeypatch):
+    from pmanalytics import _cache
+
+    cache = tmp_path / "cache"
+    _age(*folder.iterdir())
+    pm.load(folder, cache=cache, workers=1)
+    monkeypatch.setattr(_cache, "_code_version", lambda: "other-code")
+    parsed = _count_parses(monkeypatch)
+    pm.load(folder, cache=cache, workers=1)
+    assert len(parsed) == 5
+
+
+def test_cache_path_with_a_tilde_is_expanded(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    pm.load(folder, cache="~/pm-cache")
+    assert (tmp_path / "home" / "pm-cache").is_dir()
+    assert not (tmp_path / "~").exists()
+
+
+def test_get_uses_the_options_the_corpus_was_loaded_with(tmp_path):
+    doc = tmp_path / "pms" / "doc.md"
+    doc.parent.mkdir()
+    doc.write_text("# Doc\n\n## Oopsies\n\n- forgot the cert\n", encoding="utf-8")
+    corpus = pm.load(doc.parent, cache=False, section_map={"Oopsies": "lessons_learned"})
+    assert corpus.get("doc").items[0].section == "lessons_learned"
+
+
+def test_bad_paths_and_cache_arguments_are_named():
+    with pytest.raises(ValueError, match="'paths' must be a path or a list of paths, got None"):
+        pm.load(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'cache' must be True, False or a folder, got 3"):
+        pm.load(".", cache=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'workers' must be a positive int, got True"):
+        pm.load(".", workers=True)
+    with pytest.raises(ValueError, match="'section_map' must be a mapping"):
+        pm.load(".", section_map="Oopsies")  # type: ignore[arg-type]

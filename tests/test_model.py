@@ -197,3 +197,18 @@ def test_slugify_is_deterministic_and_safe():
     )
     assert pm.slugify("../../etc/passwd") == "etc-passwd"
     assert pm.slugify("???") == "untitled"
+
+
+def test_extra_holds_only_data_a_file_can_carry():
+    from datetime import timedelta
+
+    assert PostMortem(id="a", title="t", extra={"a": (1, 2), "b": {"c": None}}).extra == {
+        "a": [1, 2],
+        "b": {"c": None},
+    }
+    with pytest.raises(ModelError, match=r"extra\['a'\] must be a finite number, got nan"):
+        PostMortem(id="a", title="t", extra={"a": float("nan")})
+    with pytest.raises(ModelError, match=r"extra\['a'\]\[0\] must be plain data .* got timedelta"):
+        PostMortem(id="a", title="t", extra={"a": [timedelta(1)]})
+    with pytest.raises(ModelError, match="not valid Unicode"):
+        Item(id="i", section="went_well", text="x", extra={"s": "\ud800"})

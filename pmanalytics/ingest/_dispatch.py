@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._errors import IngestError, ModelError
 from .._files import loads
 from .._model import PostMortem
 from ._exports import DEFAULT_MAX_BYTES
@@ -35,8 +36,11 @@ def read_any(
 ) -> ReadResult:
     """Read a Markdown post-mortem whatever its template.
 
-    A file whose front matter holds only the model's own fields is read as a
-    canonical file; anything else goes through the Markdown importer.
+    A file whose front matter holds only the model's own fields, including ``id``,
+    is a canonical file and its problems are reported as such. Without an ``id``
+    it is read as canonical when that works and nothing in it needs the importer
+    (a Timeline or Actions section, say); anything else goes through the Markdown
+    importer.
 
     Raises
     ------
@@ -44,11 +48,18 @@ def read_any(
         The message names the file, the line where known, and the reason.
     """
     source = Path(path)
-    text = read_text(source, max_bytes)
+    text = read_text(source, max_bytes).replace("\r\n", "\n").replace("\r", "\n")
     if _looks_canonical(text):
-        postmortem = loads(text, path=source)
-        if "id" in _front_keys(text) or not _has_foreign_sections(postmortem, section_map):
-            return ReadResult(postmortem, "canonical", MarkdownReport())
+        has_id = "id" in _front_keys(text)
+        try:
+            postmortem = loads(text, path=source)
+        except IngestError as exc:
+            # Ours (it has an id) or breaking a rule of the model: report it, do not guess.
+            if has_id or isinstance(exc.__cause__, ModelError):
+                raise
+        else:
+            if has_id or not _has_foreign_sections(postmortem, section_map):
+                return ReadResult(postmortem, "canonical", MarkdownReport())
     imported = parse_markdown(text, path=source, section_map=section_map)
     return ReadResult(imported.postmortem, "markdown", imported.report)
 
