@@ -204,9 +204,10 @@ def load(
     return corpus
 
 
-def discover(inputs: Sequence[Path]) -> list[Path]:
-    """The files to load, as absolute paths: given files as they are, and the Markdown files
-    under given folders (recursively, skipping hidden files and folders), each in sorted order.
+def discover(inputs: Sequence[Path], suffixes: tuple[str, ...] = _SUFFIXES) -> list[Path]:
+    """The files to load, as absolute paths: given files as they are, and the files ending
+    in ``suffixes`` under given folders (recursively, skipping hidden files and folders),
+    each in sorted order.
     """
     found: dict[Path, None] = {}
     for path in inputs:
@@ -214,7 +215,7 @@ def discover(inputs: Sequence[Path]) -> list[Path]:
             for root, folders, names in os.walk(os.path.abspath(path)):
                 folders[:] = sorted(f for f in folders if not f.startswith("."))
                 for name in sorted(names):
-                    if not name.startswith(".") and name.lower().endswith(_SUFFIXES):
+                    if not name.startswith(".") and name.lower().endswith(suffixes):
                         found.setdefault(Path(root, name), None)
         elif path.is_file():
             found.setdefault(Path(os.path.abspath(path)), None)

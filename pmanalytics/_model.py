@@ -262,7 +262,12 @@ class _Record(BaseModel):
         if all(key in fields for key in data):
             return data
         if cls._aliases:
-            data = {cls._aliases.get(key, key): value for key, value in data.items()}
+            renamed: dict[str, Any] = {}
+            for key, value in data.items():
+                target = cls._aliases.get(key, key) if isinstance(key, str) else key
+                # an alias whose field is also given stays unknown (kept in extra)
+                renamed[str(key) if target != key and target in data else str(target)] = value
+            data = renamed
         unknown = [key for key in data if key not in fields]
         if not unknown:
             return data
@@ -460,7 +465,8 @@ class PostMortem(_Record):
     """One incident post-mortem, following the template.
 
     Items are kept in canonical order: the four sections in template order, then
-    ``other`` sections; inside a section, in the order given.
+    ``other`` sections; inside a section, items without a ``heading`` first, then
+    one group per heading in order of first appearance, each in the order given.
 
     Examples
     --------

@@ -212,3 +212,10 @@ def test_extra_holds_only_data_a_file_can_carry():
         PostMortem(id="a", title="t", extra={"a": [timedelta(1)]})
     with pytest.raises(ModelError, match="not valid Unicode"):
         Item(id="i", section="went_well", text="x", extra={"s": "\ud800"})
+
+
+def test_an_alias_given_with_its_field_is_kept_not_merged():
+    p = PostMortem(id="a", title="t", summary="real", what_happened="also")
+    assert p.summary == "real" and p.extra == {"what_happened": "also"}
+    a = Action(id="a1", title="x", due="2024-01-01", due_date="2024-02-01")
+    assert str(a.due) == "2024-01-01" and a.extra == {"due_date": "2024-02-01"}

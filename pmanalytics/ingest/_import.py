@@ -43,31 +43,15 @@ def import_sources(
     (['db'], ())
     """
     result = ImportResult()
-    for path in _files(sources):
+    from .._corpus import discover  # the corpus module imports this package
+
+    for path in discover([Path(s) for s in sources], _MARKDOWN_SUFFIXES + _RECORD_SUFFIXES):
         if path.suffix.lower() in _RECORD_SUFFIXES:
             part = read_records_source(path, max_bytes=max_bytes)
         else:
             part = _markdown(path, section_map, max_bytes)
         result = result.merged_with(part)
     return result
-
-
-def _files(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    found: dict[Path, None] = {}
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            for root, folders, names in os.walk(path):
-                folders[:] = sorted(f for f in folders if not f.startswith("."))
-                for name in sorted(names):
-                    suffix = Path(name).suffix.lower()
-                    if not name.startswith(".") and suffix in _MARKDOWN_SUFFIXES + _RECORD_SUFFIXES:
-                        found.setdefault(Path(root, name), None)
-        elif path.is_file():
-            found.setdefault(path, None)
-        else:
-            raise IngestError(path, "no such file or folder")
-    return list(found)
 
 
 def _markdown(
