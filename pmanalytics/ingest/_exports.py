@@ -11,11 +11,11 @@ import csv
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ._results import ImportProblem
+from ._results import ImportProblem, ImportResult
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -26,6 +26,7 @@ __all__ = [
     "load_json",
     "load_text",
     "read_csv",
+    "read_source",
     "source_name",
 ]
 
@@ -101,6 +102,25 @@ def load_text(
             return _check_text(raw, shown)
         data = bytes(raw)
     return _decode(data, shown, encoding)
+
+
+def read_source(
+    source: Source,
+    reader: Callable[[str, str], ImportResult],
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Read a file safely (see :func:`load_text`) and hand its text and name to ``reader``.
+
+    What cannot be read becomes the result's one error row.
+    """
+    shown = source_name(source, name)
+    text, problem = load_text(source, name=shown, max_bytes=max_bytes, encoding=encoding)
+    if problem is not None or text is None:
+        return ImportResult(errors=(problem,) if problem is not None else ())
+    return reader(text, shown)
 
 
 def _read_path(

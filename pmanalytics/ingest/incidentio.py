@@ -32,7 +32,7 @@ from typing import Any
 
 from .._model import slugify
 from ._dates import parse_datetime
-from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, load_text, source_name
+from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
 from ._results import ImportProblem, ImportResult, attach_followups
 from .records import Record, derived, from_records
 
@@ -100,12 +100,13 @@ def read(
     >>> pm.id, pm.severity.label, [(a.id, a.status) for a in pm.actions]
     ('inc-123', 'Critical', [('01FU', 'done')])
     """
-    shown = source_name(source, name)
-    text, problem = load_text(source, name=shown, max_bytes=max_bytes, encoding=encoding)
-    if problem is not None:
-        return ImportResult(errors=(problem,))
-    assert text is not None
-    return read_text(text, name=shown)
+    return read_source(
+        source,
+        lambda text, shown: read_text(text, name=shown),
+        name=name,
+        max_bytes=max_bytes,
+        encoding=encoding,
+    )
 
 
 def read_text(text: str, *, name: str = "<incident.io>") -> ImportResult:

@@ -29,7 +29,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from .._model import ACTION_STATUSES, slugify
-from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, load_text, read_csv, source_name
+from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source
 from ._results import ImportProblem, ImportResult, with_more_errors
 from .records import Record, derived, from_records
 
@@ -149,20 +149,20 @@ def read(
     ('ops-7', 'done', 'Ana Lima', '2024-05-20', 'https://acme.atlassian.net/browse/OPS-7')
     """
     _options(incident_label, link_pattern, statuses, tz)  # bad arguments fail before reading
-    shown = source_name(source, name)
-    text, problem = load_text(source, name=shown, max_bytes=max_bytes, encoding=encoding)
-    if problem is not None:
-        return ImportResult(errors=(problem,))
-    assert text is not None
-    return read_text(
-        text,
-        name=shown,
-        base_url=base_url,
-        incident_label=incident_label,
-        incident_column=incident_column,
-        link_pattern=link_pattern,
-        statuses=statuses,
-        tz=tz,
+    options: dict[str, Any] = {
+        "base_url": base_url,
+        "incident_label": incident_label,
+        "incident_column": incident_column,
+        "link_pattern": link_pattern,
+        "statuses": statuses,
+        "tz": tz,
+    }
+    return read_source(
+        source,
+        lambda text, shown: read_text(text, name=shown, **options),
+        name=name,
+        max_bytes=max_bytes,
+        encoding=encoding,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._model import slugify
-from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, load_text, source_name
+from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
 from ._results import ImportProblem, ImportResult
 from .records import Record, derived, from_records
 
@@ -64,12 +64,13 @@ def read(
     >>> pm.id, pm.services, pm.severity.rank, pm.time_to_resolve, pm.extra["urgency"]
     ('pd-1234', ('My Mail Service',), 2, datetime.timedelta(seconds=461), 'high')
     """
-    shown = source_name(source, name)
-    text, problem = load_text(source, name=shown, max_bytes=max_bytes, encoding=encoding)
-    if problem is not None:
-        return ImportResult(errors=(problem,))
-    assert text is not None
-    return read_text(text, name=shown)
+    return read_source(
+        source,
+        lambda text, shown: read_text(text, name=shown),
+        name=name,
+        max_bytes=max_bytes,
+        encoding=encoding,
+    )
 
 
 def read_text(text: str, *, name: str = "<pagerduty>") -> ImportResult:

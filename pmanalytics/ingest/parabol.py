@@ -32,7 +32,7 @@ from typing import Any
 
 from .._model import ITEM_SECTIONS, slugify
 from .._sections import body_part, normalise_heading
-from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, load_text, read_csv, source_name
+from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source, source_name
 from ._results import ImportProblem, ImportResult, with_more_errors
 from .records import Record, derived, from_records
 
@@ -191,11 +191,13 @@ def read(
     shown = source_name(source, name)
     if shown == "<stream>":  # an unnamed stream: a neutral name for id and title
         shown = "retrospective.csv"
-    text, problem = load_text(source, name=shown, max_bytes=max_bytes, encoding=encoding)
-    if problem is not None:
-        return ImportResult(errors=(problem,))
-    assert text is not None
-    return read_text(text, name=shown, sections=sections)
+    return read_source(
+        source,
+        lambda text, given: read_text(text, name=given, sections=sections),
+        name=shown,
+        max_bytes=max_bytes,
+        encoding=encoding,
+    )
 
 
 def read_text(
