@@ -1,0 +1,392 @@
+"""The :class:`ThemeSuggester` estimator behind :mod:`pmanalytics.themes` (private module)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+from . import _themes_cluster as clu
+from ._themes_text import (
+    MAX_VECTOR_CHARS,
+    Encoder,
+    ThemeError,
+    class_tfidf,
+    clean_texts,
+    load_sentence_encoder,
+    stop_words,
+    tokenize,
+    top_terms,
+)
+
+__all__ = ["ThemeSuggester"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------- estimator
+
+
+class ThemeSuggester:
+    """Group short notes into themes; scikit-learn estimator conventions.
+
+    Parameters
+    ----------
+    n_themes : int, optional
+        Fix the number of themes; by default it is chosen by silhouette.
+    min_theme_size : int
+        The fewest notes a theme may have; smaller groups stay unassigned (-1).
+    ngram_range : tuple of int
+        Word n-grams for TF-IDF; single words by default, so that notes about the
+        same thing in different phrasing meet.
+    stop_words : iterable of str
+        Words to ignore on top of English stop words and
+        :data:`BOILERPLATE_STOP_WORDS` (for example the corpus's service names).
+    n_components : int, optional
+        Dimensions kept by truncated SVD; by default 1.5 x the square root of the
+        number of notes, from 10 to 100 (a low-rank space groups by topic).
+    silhouette_slack : float
+        How far below the best silhouette a coarser cut may score and still be
+        chosen (relative, 0 to 1). Silhouette favours many tight groups on short
+        text; the default 0.5 prefers broader themes, 0 the best-scoring cut.
+    max_sample : int
+        Above this many notes, the tree is built on a random sample of this size and
+        the other notes are assigned to the nearest theme (or to none).
+    embedder : Encoder, str or path, optional
+        Use sentence embeddings instead of TF-IDF + SVD: an object with
+        ``encode(list[str]) -> array``, or a local sentence-transformers model (a
+        folder, or an installed package shipping one). Nothing is downloaded.
+        Keywords still come from TF-IDF.
+    random_state : int
+        Seed for the SVD and the sample: the same input always gives the same themes.
+
+    Attributes
+    ----------
+    labels_ : ndarray of int
+        Theme of each note, ``-1`` for none.
+    n_themes_ : int
+    themes_ : pandas.DataFrame
+        One row per theme: ``theme``, ``label``, ``keywords``, ``size``, ``cohesion``,
+        ``representative`` (positions of its 3 most central notes).
+    similarity_ : ndarray of float
+        Each note's cosine similarity to its theme's centre (NaN when unassigned).
+    centroids_ : ndarray
+        Unit-length centre of each theme in the vector space.
+    distance_threshold_ : float
+        Where the tree was cut.
+    silhouettes_ : dict of float to float
+        Silhouette of each threshold tried (empty when ``n_themes`` was fixed).
+
+    Examples
+    --------
+    >>> notes = ["cert expired", "the cert expired silently", "cert expired again", "hello"]
+    >>> model = ThemeSuggester(min_theme_size=2).fit(notes)
+    >>> model.labels_.tolist(), model.themes_["label"].tolist()
+    ([0, 0, 0, -1], ['cert expired'])
+    """
+
+    def __init__(
+        self,
+        n_themes: int | None = None,
+        *,
+        min_theme_size: int = 2,
+        ngram_range: tuple[int, int] = (1, 1),
+        stop_words: Iterable[str] = (),
+        n_components: int | None = None,
+        silhouette_slack: float = 0.5,
+        max_sample: int = 3000,
+        embedder: Encoder | str | os.PathLike[str] | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.n_themes = n_themes
+        self.min_theme_size = min_theme_size
+        self.ngram_range = ngram_range
+        self.stop_words = stop_words
+        self.n_components = n_components
+        self.silhouette_slack = silhouette_slack
+        self.max_sample = max_sample
+        self.embedder = embedder
+        self.random_state = random_state
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters, as given (scikit-learn convention)."""
+        names = (
+            "n_themes",
+            "min_theme_size",
+            "ngram_range",
+            "stop_words",
+            "n_components",
+            "silhouette_slack",
+            "max_sample",
+            "embedder",
+            "random_state",
+        )
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params: Any) -> ThemeSuggester:
+        """Set constructor parameters (scikit-learn convention)."""
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                raise ThemeError(f"unknown parameter {name!r} for ThemeSuggester")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k)}
+        return f"ThemeSuggester({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    # ----------------------------------------------------------------- fitting
+
+    def fit(self, X: Sequence[str], y: object = None) -> ThemeSuggester:
+        """Find themes among the notes ``X`` (a sequence of str)."""
+        texts = clean_texts(X, "X")
+        self._validate()
+        self.texts_ = texts
+        self._fit_vectors(texts)
+        vectors = self.vectors_
+        usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+        rng = np.random.default_rng(self.random_state)
+        sample = usable
+        if len(usable) > self.max_sample:
+            sample = np.sort(rng.choice(usable, self.max_sample, replace=False))
+        cut = clu.cut_tree(
+            vectors[sample], self.min_theme_size, self.n_themes, float(self.silhouette_slack)
+        )
+        n_themes = int(cut.labels.max()) + 1 if len(cut.labels) else 0
+        labels = np.full(len(texts), -1, dtype=np.int64)
+        labels[sample] = cut.labels
+        centres = clu.centroids(vectors[sample], cut.labels, n_themes)
+        floors = np.array(
+            [float((vectors[sample][cut.labels == t] @ centres[t]).min()) for t in range(n_themes)]
+        )
+        rest = np.setdiff1d(usable, sample, assume_unique=True)
+        labels[rest] = clu.assign(vectors[rest], centres, floors)
+        self.labels_ = labels
+        self.n_themes_ = n_themes
+        self.distance_threshold_ = cut.threshold
+        self.silhouettes_ = cut.silhouettes
+        self.centroids_ = clu.centroids(vectors, labels, n_themes)
+        self.floors_ = floors
+        self._describe(texts)
+        return self
+
+    def fit_predict(self, X: Sequence[str], y: object = None) -> IntArray:
+        """Fit and return :attr:`labels_`."""
+        return self.fit(X).labels_
+
+    def transform(self, X: Sequence[str]) -> FloatArray:
+        """Unit-length vectors of new notes in the fitted space (zero rows for empty ones)."""
+        self._check_fitted()
+        return self._vectors(clean_texts(X, "X"))
+
+    def predict(self, X: Sequence[str]) -> IntArray:
+        """The theme of new notes: the nearest theme, or -1 when they fit none."""
+        vectors = self.transform(X)
+        labels = clu.assign(vectors, self.centroids_, self.floors_)
+        labels[np.linalg.norm(vectors, axis=1) == 0] = -1
+        return labels
+
+    # ----------------------------------------------------------------- internals
+
+    def _validate(self) -> None:
+        if self.n_themes is not None and (
+            isinstance(self.n_themes, bool)
+            or not isinstance(self.n_themes, int)
+            or self.n_themes < 1
+        ):
+            raise ThemeError(f"'n_themes' must be a positive int or None, got {self.n_themes!r}")
+        for name, minimum in (("min_theme_size", 1), ("n_components", 2), ("max_sample", 2)):
+            value = getattr(self, name)
+            if name == "n_components" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise ThemeError(f"{name!r} must be an int >= {minimum}, got {value!r}")
+        slack = self.silhouette_slack
+        if isinstance(slack, bool) or not isinstance(slack, int | float) or not 0 <= slack <= 1:
+            raise ThemeError(f"'silhouette_slack' must be a number from 0 to 1, got {slack!r}")
+        low_high = self.ngram_range
+        if (
+            not isinstance(low_high, tuple)
+            or len(low_high) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in low_high)
+            or not 1 <= low_high[0] <= low_high[1] <= 3
+        ):
+            raise ThemeError(
+                f"'ngram_range' must be (low, high) with 1 <= low <= high <= 3, got {low_high!r}"
+            )
+        if isinstance(self.stop_words, str):
+            raise ThemeError(f"'stop_words' must be an iterable of words, got {self.stop_words!r}")
+        if isinstance(self.random_state, bool) or not isinstance(self.random_state, int):
+            raise ThemeError(f"'random_state' must be an int, got {self.random_state!r}")
+
+    def _fit_vectors(self, texts: list[str]) -> None:
+        clipped = [text[:MAX_VECTOR_CHARS] for text in texts]
+        self.stop_words_ = stop_words(self.stop_words)
+        self.counter_: CountVectorizer | None = None
+        self.counts_ = sp.csr_matrix((len(texts), 0))
+        frequent = len(texts) >= 50
+        for min_df in (2, 1) if frequent else (1,):
+            counter = CountVectorizer(
+                tokenizer=tokenize,
+                token_pattern=None,
+                lowercase=False,
+                stop_words=self.stop_words_,
+                ngram_range=self.ngram_range,
+                min_df=min_df,
+                max_features=200_000,
+                dtype=np.float32,
+            )
+            try:
+                self.counts_ = counter.fit_transform(clipped).tocsr()
+            except ValueError:  # nothing but stop words: no vocabulary at all
+                continue
+            self.counter_ = counter
+            break
+        self.tfidf_ = (
+            TfidfTransformer(sublinear_tf=True).fit(self.counts_) if self.counter_ else None
+        )
+        # Labels read better with word pairs ("dns lookups"), whatever the vectors use.
+        self.label_counter_, self.label_counts_ = self.counter_, self.counts_
+        if self.counter_ is not None and self.ngram_range[1] < 2:
+            pairs = CountVectorizer(
+                tokenizer=tokenize,
+                token_pattern=None,
+                lowercase=False,
+                stop_words=self.stop_words_,
+                ngram_range=(self.ngram_range[0], 2),
+                min_df=self.counter_.min_df,
+                max_features=200_000,
+                dtype=np.float32,
+            )
+            self.label_counts_ = pairs.fit_transform(clipped).tocsr()
+            self.label_counter_ = pairs
+        self.svd_: TruncatedSVD | None = None
+        self.encoder_: Encoder | None = None
+        if self.embedder is not None:
+            if isinstance(self.embedder, str | os.PathLike):  # str has an .encode too
+                self.encoder_ = load_sentence_encoder(self.embedder)
+            elif isinstance(self.embedder, Encoder):
+                self.encoder_ = self.embedder
+            else:
+                raise ThemeError(
+                    "'embedder' must have an encode(list[str]) method or be a local model, "
+                    f"got {self.embedder!r}"
+                )
+            self.vectors_ = self._vectors(texts)
+            return
+        if self.tfidf_ is not None:
+            weights = self.tfidf_.transform(self.counts_)
+            wanted = self.n_components or _auto_components(weights.shape[0])
+            components = min(wanted, weights.shape[1] - 1, weights.shape[0] - 1)
+            if components >= 2 and weights.shape[0] > 3:
+                self.svd_ = TruncatedSVD(components, random_state=self.random_state)
+                with np.errstate(invalid="ignore", divide="ignore"):  # identical notes
+                    self.svd_.fit(weights)
+        self.vectors_ = self._vectors(texts)
+
+    def _vectors(self, texts: list[str]) -> FloatArray:
+        if self.encoder_ is not None:
+            return self._encode(texts)
+        if self.counter_ is None or self.tfidf_ is None:
+            return np.zeros((len(texts), 1))
+        counts = self.counter_.transform([text[:MAX_VECTOR_CHARS] for text in texts])
+        weights = self.tfidf_.transform(counts)
+        if self.svd_ is None:
+            dense: FloatArray = np.asarray(weights.todense(), dtype=np.float64)
+        else:
+            dense = np.asarray(self.svd_.transform(weights), dtype=np.float64)
+            dense[np.asarray(counts.sum(axis=1)).ravel() == 0] = 0.0
+        return np.asarray(normalize(dense), dtype=np.float64)
+
+    def _encode(self, texts: list[str]) -> FloatArray:
+        assert self.encoder_ is not None
+        present = [n for n, text in enumerate(texts) if text]
+        encoded = np.asarray(self.encoder_.encode([texts[n] for n in present]), dtype=np.float64)
+        if encoded.ndim != 2 or encoded.shape[0] != len(present):
+            raise ThemeError(
+                f"'embedder' must return one row per text, got shape {encoded.shape} "
+                f"for {len(present)} texts"
+            )
+        out = np.zeros((len(texts), encoded.shape[1] if len(present) else 1))
+        if present:
+            out[present] = normalize(encoded)
+        return out
+
+    def _describe(self, texts: list[str]) -> None:
+        labels, vectors, n_themes = self.labels_, self.vectors_, self.n_themes_
+        similarity = np.full(len(texts), np.nan)
+        rows = []
+        vocabulary: list[str] = []
+        scores = np.zeros((n_themes, 0))
+        if self.label_counter_ is not None and n_themes:
+            vocabulary = list(self.label_counter_.get_feature_names_out())
+            scores = class_tfidf(self.label_counts_, labels, n_themes)
+        for theme in range(n_themes):
+            members = np.flatnonzero(labels == theme)
+            sims = vectors[members] @ self.centroids_[theme]
+            similarity[members] = sims
+            representative: list[int] = []
+            seen: set[str] = set()
+            for index in members[np.argsort(-sims, kind="stable")]:
+                if texts[index] not in seen:
+                    representative.append(int(index))
+                    seen.add(texts[index])
+                if len(representative) == 3:
+                    break
+            keywords = top_terms(scores[theme], vocabulary) if vocabulary else ()
+            label = _label(keywords) or _first_words(texts[representative[0]])
+            rows.append(
+                {
+                    "theme": theme,
+                    "label": label,
+                    "keywords": list(keywords),
+                    "size": len(members),
+                    "cohesion": round(float(np.clip(sims.mean(), 0.0, 1.0)), 4),
+                    "representative": representative,
+                }
+            )
+        columns = ["theme", "label", "keywords", "size", "cohesion", "representative"]
+        self.themes_ = pd.DataFrame(rows, columns=columns)
+        self.similarity_ = similarity
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "labels_"):
+            raise ThemeError("this ThemeSuggester is not fitted yet: call fit(X) first")
+
+
+def _auto_components(notes: int) -> int:
+    """SVD dimensions for ``notes`` notes: few enough that notes about one topic in
+    different words meet, more for larger (and so more varied) collections."""
+    return max(10, min(100, int(1.5 * notes**0.5)))
+
+
+_DEFAULTS: dict[str, Any] = ThemeSuggester().get_params()
+
+
+def _label(keywords: Sequence[str], count: int = 3) -> str:
+    """Up to ``count`` keywords that share no word, joined by commas."""
+    chosen: list[str] = []
+    used: set[str] = set()
+    for keyword in keywords:
+        words = set(keyword.split())
+        if not words & used:
+            chosen.append(keyword)
+            used |= words
+        if len(chosen) == count:
+            break
+    return ", ".join(chosen)
+
+
+def _first_words(text: str, count: int = 6) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" ..." if len(words) > count else "")
