@@ -1,0 +1,133 @@
+"""The session journal: one JSON line per event, appended under a file lock, fsynced each time.
+
+- A process killed at any moment loses at most the event it was writing: each event is
+  written with one ``write`` of a whole line, then flushed and fsynced before the call
+  returns.
+- A torn last line (a writer killed mid-write) is skipped with a
+  :class:`~pmanalytics.session.errors.SessionWarning`; the next append cuts it off first.
+- Several processes may append to one journal: appends hold an exclusive ``fcntl.flock``
+  and first read the events other processes added, so every new event is checked against
+  the latest state and lines never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import JournalError, SessionWarning
+from .events import Event
+
+__all__ = ["Journal"]
+
+
+class Journal:
+    """An append-only JSON Lines file of events.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from datetime import datetime, UTC
+    >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "x.session.jsonl")
+    >>> at = datetime(2024, 1, 1, tzinfo=UTC)
+    >>> journal.append(lambda new: Event(1, "phase_ended", at, "ana", {}, "e-1")).seq
+    1
+    >>> [e.id for e in Journal(journal.path).read_new()]
+    ['e-1']
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._offset = 0  # bytes of complete lines already read
+        self._line = 0  # lines already read
+        self._fd: int | None = None
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        return self._fd
+
+    def close(self) -> None:
+        """Close the file (it is reopened on the next use)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    @contextmanager
+    def _locked(self, kind: int) -> Iterator[int]:
+        fd = self._open()
+        fcntl.flock(fd, kind)
+        try:
+            yield fd
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _read_tail(self, fd: int, *, repair: bool) -> list[Event]:
+        size = os.fstat(fd).st_size
+        if size < self._offset:
+            raise JournalError(f"{self.path}: the journal shrank below what was already read")
+        if size == self._offset:
+            return []
+        data = os.pread(fd, size - self._offset, self._offset)
+        end = data.rfind(b"\n") + 1
+        complete, torn = data[:end], data[end:]
+        events = []
+        for raw in complete.split(b"\n")[:-1]:
+            self._line += 1
+            if not raw.strip():
+                continue
+            try:
+                events.append(Event.from_json(raw))
+            except JournalError as exc:
+                raise JournalError(f"{self.path}:{self._line}: {exc}") from exc
+        self._offset += end
+        if torn:
+            where = f"{self.path}:{self._line + 1}"
+            if repair:
+                os.ftruncate(fd, self._offset)
+                os.fsync(fd)
+                message = f"{where}: cut off a torn last line ({len(torn)} bytes, never saved)"
+            else:
+                message = f"{where}: skipped a torn last line ({len(torn)} bytes, never saved)"
+            warnings.warn(message, SessionWarning, stacklevel=4)
+        return events
+
+    def read_new(self) -> list[Event]:
+        """The events appended since the last read (all of them on the first call)."""
+        if not self.path.exists():
+            raise JournalError(f"{self.path}: no such session journal")
+        with self._locked(fcntl.LOCK_SH) as fd:
+            return self._read_tail(fd, repair=False)
+
+    def append(self, prepare: Callable[[list[Event]], Event]) -> Event:
+        """Append one event, atomically with respect to other writers.
+
+        Under an exclusive lock: read the events others appended, call
+        ``prepare(new_events)`` (which applies them, checks the rules and returns the
+        event to write, or raises to write nothing), write it as one line, fsync.
+        """
+        with self._locked(fcntl.LOCK_EX) as fd:
+            event = prepare(self._read_tail(fd, repair=True))
+            line = (event.to_json() + "\n").encode("utf-8")
+            view = memoryview(line)
+            written = 0
+            try:
+                while written < len(line):
+                    written += os.write(fd, view[written:])
+                os.fsync(fd)
+            except BaseException:
+                if written:  # never leave half a line for the next writer
+                    os.ftruncate(fd, self._offset)
+                raise
+            self._offset += len(line)
+            self._line += 1
+            return event

@@ -1,0 +1,415 @@
+"""The facilitator app: a thin ipywidgets view over :class:`pmanalytics.session.Session`.
+
+Every button calls one session command; the rules live in the session, and a broken rule
+shows as a red message. Widgets hold only plain values (strings, dates, tuples of ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from .. import report
+from .._errors import PMError
+from ..session import Session
+from ._views import (
+    actions_html,
+    agenda_html,
+    board_html,
+    facts_html,
+    prime_directive_html,
+    themes_html,
+    votes_html,
+    wrap_up_html,
+)
+
+__all__ = ["SessionApp"]
+
+_REFLECTION = ("individual_reflection", "group_discussion")
+
+
+def _h(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _short(text: str, width: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _set_options(widget: Any, options: list[tuple[str, str]]) -> None:
+    """Replace a selection widget's options only when they changed, keeping the selection."""
+    new = tuple(options)
+    if tuple(widget.options) == new:
+        return
+    values = {value for _, value in new}
+    if isinstance(widget, w.SelectMultiple):
+        kept = tuple(v for v in widget.value if v in values)
+        widget.options = new
+        widget.value = kept
+        return
+    previous = widget.value
+    widget.options = new
+    if previous in values:
+        widget.value = previous
+
+
+class SessionApp(w.VBox):  # type: ignore[misc]
+    """The facilitator app for one session; display it in a cell.
+
+    Drive it from Python by setting widget values and calling ``.click()`` on buttons.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pmanalytics import PostMortem
+    >>> from pmanalytics.session import Session
+    >>> s = Session.create(PostMortem(id="pm-1", title="Disk full"), tempfile.mkdtemp(),
+    ...                    participants=["Ana"], facilitator="Cy")
+    >>> app = SessionApp(s)
+    >>> app.actor.value = "Ana"
+    >>> app.item_text.value = "Disk alerts were clear"
+    >>> app.add_item_button.click()
+    >>> [i.text for i in s.state.items.values()]
+    ['Disk alerts were clear']
+    """
+
+    def __init__(self, session: Session, *, report_dir: str | Path | None = None) -> None:
+        self.session = session
+        self.report_dir = str(report_dir or session.folder)
+        members = list(session.members)
+        layout_wide = w.Layout(width="auto")
+        # header and agenda
+        self.actor = w.Dropdown(options=members, value=session.facilitator, description="You are")
+        self.highlight = w.ToggleButtons(
+            options=[("nobody", ""), *[(m, m) for m in members]],
+            value="",
+            description="Highlight",
+            style={"button_width": "auto"},
+        )
+        self.agenda = w.HTML()
+        self.prev_button = w.Button(description="Previous phase", icon="arrow-left")
+        self.next_button = w.Button(description="Next phase", icon="arrow-right")
+        self.undo_button = w.Button(description="Undo", icon="undo")
+        self.ticker = w.Play(
+            value=0, min=0, max=10**9, interval=1000, playing=False, show_repeat=False
+        )
+        self.ticker.layout.display = "none"
+        self.message = w.HTML()
+        # panels
+        self.prime_directive = w.HTML(prime_directive_html())
+        self.facts = w.HTML(facts_html(session.state.postmortem))
+        self.board = w.HTML()
+        sections = [(spec.title, spec.key) for spec in session.template.sections]
+        self.item_section = w.Dropdown(options=sections, description="Section")
+        self.item_text = w.Textarea(placeholder="Write a note…", layout=w.Layout(width="40em"))
+        self.add_item_button = w.Button(description="Add item", button_style="primary")
+        self.item_choice = w.Dropdown(options=[], description="Item")
+        self.edit_text = w.Textarea(placeholder="New text", layout=w.Layout(width="40em"))
+        self.edit_item_button = w.Button(description="Save edit")
+        self.remove_item_button = w.Button(description="Remove item", button_style="warning")
+        # themes
+        self.theme_items = w.SelectMultiple(
+            options=[], description="Items", rows=8, layout=layout_wide
+        )
+        self.theme_label = w.Text(description="Label", placeholder="Theme label")
+        self.group_button = w.Button(description="Group into theme")
+        self.theme_choice = w.Dropdown(options=[], description="Theme")
+        self.rename_button = w.Button(description="Rename theme")
+        self.split_button = w.Button(description="Split off selected")
+        self.merge_choice = w.SelectMultiple(options=[], description="Merge", rows=4)
+        self.merge_button = w.Button(description="Merge themes")
+        self.suggest_button = w.Button(description="Suggest themes", icon="lightbulb-o")
+        self.apply_suggestions_button = w.Button(description="Apply suggestions", disabled=True)
+        self.suggestions = w.HTML()
+        self.suggested: list[tuple[str, tuple[str, ...]]] = []
+        self.themes_table = w.HTML()
+        # votes
+        self.vote_item = w.Dropdown(options=[], description="Item")
+        self.vote_button = w.Button(description="Vote", icon="thumbs-up")
+        self.withdraw_button = w.Button(description="Withdraw vote")
+        self.allow_votes = w.Checkbox(description="Allow voting in any phase", indent=False)
+        self.votes_left = w.HTML()
+        # actions
+        self.action_choice = w.Dropdown(options=[("New action", "")], description="Action")
+        self.action_title = w.Text(description="Title", layout=w.Layout(width="40em"))
+        self.action_owner = w.Combobox(options=members, description="Owner", ensure_option=False)
+        self.action_due = w.DatePicker(description="Due")
+        self.action_priority = w.Dropdown(options=["", "P1", "P2", "P3"], description="Priority")
+        self.action_theme = w.Dropdown(options=[("none", "")], description="Theme")
+        self.action_button = w.Button(description="Add action", button_style="primary")
+        self.actions_table = w.HTML()
+        # wrap-up
+        self.wrap_up = w.HTML()
+        self.save_button = w.Button(description="Save post-mortem", icon="save")
+        self.export_button = w.Button(description="Export report", icon="file")
+        self._wire()
+        self.item_panel = w.VBox(
+            [
+                w.HBox([self.item_section, self.add_item_button]),
+                self.item_text,
+                w.HBox([self.item_choice, self.edit_item_button, self.remove_item_button]),
+                self.edit_text,
+            ]
+        )
+        self.theme_panel = w.VBox(
+            [
+                w.HBox([self.suggest_button, self.apply_suggestions_button]),
+                self.suggestions,
+                self.theme_items,
+                w.HBox([self.theme_label, self.group_button]),
+                w.HBox([self.theme_choice, self.rename_button, self.split_button]),
+                w.HBox([self.merge_choice, self.merge_button]),
+                self.themes_table,
+            ]
+        )
+        self.vote_panel = w.VBox(
+            [
+                self.votes_left,
+                w.HBox([self.vote_item, self.vote_button, self.withdraw_button]),
+                self.allow_votes,
+            ]
+        )
+        self.action_panel = w.VBox(
+            [
+                self.action_choice,
+                self.action_title,
+                w.HBox([self.action_owner, self.action_due]),
+                w.HBox([self.action_priority, self.action_theme]),
+                self.action_button,
+                self.themes_table,
+                self.actions_table,
+            ]
+        )
+        self.wrap_up_panel = w.VBox([self.wrap_up, w.HBox([self.save_button, self.export_button])])
+        self.phase_area = w.VBox()
+        super().__init__(
+            [
+                w.HTML(f"<h2>Post-mortem session: {_h(session.state.postmortem.title)}</h2>"),
+                w.HBox([self.actor, self.prev_button, self.next_button, self.undo_button]),
+                self.agenda,
+                self.ticker,
+                self.message,
+                self.phase_area,
+                self.highlight,
+                self.board,
+            ]
+        )
+        self.refresh()
+
+    # ---------------------------------------------------------------- wiring
+
+    def _wire(self) -> None:
+        buttons: dict[w.Button, Callable[[], object]] = {
+            self.next_button: lambda: self.session.next_phase(by=self.actor.value),
+            self.prev_button: lambda: self.session.previous_phase(by=self.actor.value),
+            self.undo_button: lambda: self.session.undo(by=self.actor.value),
+            self.add_item_button: self._add_item,
+            self.edit_item_button: lambda: self.session.edit_item(
+                self.item_choice.value, self.edit_text.value, by=self.actor.value
+            ),
+            self.remove_item_button: lambda: self.session.remove_item(
+                self.item_choice.value, by=self.actor.value
+            ),
+            self.group_button: lambda: self.session.create_theme(
+                self.theme_label.value, list(self.theme_items.value), by=self.actor.value
+            ),
+            self.rename_button: lambda: self.session.rename_theme(
+                self.theme_choice.value, self.theme_label.value, by=self.actor.value
+            ),
+            self.split_button: lambda: self.session.split_theme(
+                self.theme_choice.value,
+                list(self.theme_items.value),
+                self.theme_label.value,
+                by=self.actor.value,
+            ),
+            self.merge_button: lambda: self.session.merge_themes(
+                list(self.merge_choice.value), by=self.actor.value
+            ),
+            self.suggest_button: self._suggest,
+            self.apply_suggestions_button: self._apply_suggestions,
+            self.vote_button: lambda: self.session.cast_vote(
+                self.vote_item.value, by=self.actor.value
+            ),
+            self.withdraw_button: lambda: self.session.withdraw_vote(
+                self.vote_item.value, by=self.actor.value
+            ),
+            self.action_button: self._save_action,
+            self.save_button: self._save,
+            self.export_button: self._export,
+        }
+        for button, command in buttons.items():
+            button.on_click(lambda _, command=command: self._run(command))
+        self.highlight.observe(lambda _: self._render_board(), names="value")
+        self.allow_votes.observe(self._on_allow_votes, names="value")
+        self.action_choice.observe(self._on_action_choice, names="value")
+        self.item_choice.observe(self._on_item_choice, names="value")
+        self.ticker.observe(lambda _: self.tick(), names="value")
+
+    def _run(self, command: Callable[[], object]) -> None:
+        try:
+            result = command()
+        except PMError as exc:
+            self.message.value = f'<div style="color:#b42318">⛔ {_h(exc)}</div>'
+        else:
+            self.message.value = result if isinstance(result, str) else ""
+        self.refresh()
+        self._start_ticker()
+
+    def _start_ticker(self) -> None:
+        # The browser's Play widget starts ticking when `playing` turns true under its view;
+        # a click proves the view exists, so restart the ticker then.
+        self.ticker.playing = False
+        self.ticker.playing = self.session.state.phase is not None
+
+    # ---------------------------------------------------------------- commands
+
+    def _add_item(self) -> str:
+        event = self.session.add_item(
+            self.item_section.value, self.item_text.value, by=self.actor.value
+        )
+        self.item_text.value = ""
+        item = self.session.state.items[event.data["item_id"]]
+        if not item.warnings:
+            return f"Added {item.id}."
+        hints = "<br>".join(_h(str(one)) for one in item.warnings)
+        return f'<div style="color:#9a6700">Added {item.id}, with a nudge: {hints}</div>'
+
+    def _suggest(self) -> str:
+        found = self.session.suggest_themes()
+        self.suggested = [(s.label, s.item_ids) for s in found]
+        self.apply_suggestions_button.disabled = not self.suggested
+        items = self.session.state.items
+        rows = [
+            f"<li><b>{_h(label)}</b>: "
+            + "; ".join(_h(_short(items[i].text, 40)) for i in ids if i in items)
+            + "</li>"
+            for label, ids in self.suggested
+        ]
+        self.suggestions.value = f"<ul>{''.join(rows)}</ul>" if rows else "<p>No groups found.</p>"
+        return f"{len(self.suggested)} theme(s) suggested."
+
+    def _apply_suggestions(self) -> str:
+        made = 0
+        for label, ids in self.suggested:
+            present = [i for i in ids if i in self.session.state.items]
+            if present:
+                self.session.create_theme(label, present, by=self.actor.value)
+                made += 1
+        self.suggested = []
+        self.suggestions.value = ""
+        self.apply_suggestions_button.disabled = True
+        return f"Created {made} theme(s)."
+
+    def _save_action(self) -> str:
+        fields: dict[str, Any] = {
+            "owner": self.action_owner.value or None,
+            "due": self.action_due.value,
+            "priority": self.action_priority.value or None,
+            "theme_id": self.action_theme.value or None,
+        }
+        if self.action_choice.value:
+            self.session.edit_action(
+                self.action_choice.value,
+                title=self.action_title.value,
+                by=self.actor.value,
+                **fields,
+            )
+            return f"Saved {self.action_choice.value}."
+        event = self.session.add_action(self.action_title.value, by=self.actor.value, **fields)
+        self.action_title.value = self.action_owner.value = ""
+        self.action_due.value = None
+        self.action_priority.value = self.action_theme.value = ""
+        return f"Added {event.data['action_id']}."
+
+    def _save(self) -> str:
+        path = self.session.save()
+        return f"Saved {_h(path)}."
+
+    def _export(self) -> str:
+        paths = report.export(self.session, self.report_dir)
+        return "Exported " + ", ".join(_h(p) for p in paths) + "."
+
+    def _on_allow_votes(self, change: dict[str, Any]) -> None:
+        if change["new"] == self.session.state.allow_votes_any_phase:
+            return
+        self._run(lambda: self.session.allow_votes_any_phase(change["new"], by=self.actor.value))
+
+    def _on_action_choice(self, change: dict[str, Any]) -> None:
+        action = self.session.state.actions.get(change["new"] or "")
+        self.action_button.description = "Save action" if action else "Add action"
+        if action is None:
+            return
+        self.action_title.value = action.title
+        self.action_owner.value = action.owner or ""
+        self.action_due.value = action.due
+        priority, theme = action.priority or "", action.theme_id or ""
+        self.action_priority.value = priority if priority in self.action_priority.options else ""
+        self.action_theme.value = theme if theme in self.session.state.themes else ""
+
+    def _on_item_choice(self, change: dict[str, Any]) -> None:
+        item = self.session.state.items.get(change["new"] or "")
+        self.edit_text.value = item.text if item else ""
+
+    # ---------------------------------------------------------------- rendering
+
+    def tick(self) -> None:
+        """Pick up other processes' events and update the countdown (called every second)."""
+        try:
+            changed = self.session.refresh()
+        except PMError as exc:  # pragma: no cover - a damaged journal written by someone else
+            self.message.value = f'<div style="color:#b42318">⛔ {_h(exc)}</div>'
+            changed = 0
+        if changed:
+            self.refresh()
+        else:
+            self.agenda.value = agenda_html(self.session, self.session.phase_status())
+
+    def _render_board(self) -> None:
+        self.board.value = board_html(self.session, self.highlight.value)
+
+    def refresh(self) -> None:
+        """Re-render every view from the session state."""
+        session, state = self.session, self.session.state
+        status = session.phase_status()
+        self.agenda.value = agenda_html(session, status)
+        self._render_board()
+        items = [(f"{i.id}: {_short(i.text)}", i.id) for i in state.items.values()]
+        _set_options(self.item_choice, items)
+        _set_options(self.vote_item, items)
+        _set_options(self.theme_items, items)
+        themes = [(f"{t.label} ({t.id})", t.id) for t in state.themes.values()]
+        _set_options(self.theme_choice, themes)
+        _set_options(self.merge_choice, themes)
+        _set_options(self.action_theme, [("none", ""), *themes])
+        actions = [(f"{a.id}: {_short(a.title, 40)}", a.id) for a in state.actions.values()]
+        _set_options(self.action_choice, [("New action", ""), *actions])
+        self.allow_votes.value = state.allow_votes_any_phase
+        self.votes_left.value = votes_html(session)
+        phase = state.phase
+        if phase in ("theme_identification", "action_planning"):
+            self.themes_table.value = themes_html(session)
+        if phase == "action_planning":
+            self.actions_table.value = actions_html(session)
+        if phase == "wrap_up" or state.ended_at:
+            self.wrap_up.value = wrap_up_html(session)
+        panels = {
+            None: [self.wrap_up_panel] if state.ended_at else [self.prime_directive],
+            "set_the_tone": [self.prime_directive],
+            "review_facts": [self.facts],
+            "individual_reflection": [self.item_panel],
+            "group_discussion": [self.item_panel, self.facts],
+            "theme_identification": [self.theme_panel],
+            "prioritisation": [self.vote_panel],
+            "action_planning": [self.action_panel],
+            "wrap_up": [self.wrap_up_panel],
+        }[phase]
+        if list(self.phase_area.children) != panels:
+            self.phase_area.children = panels
+        hidden = phase in (None, "set_the_tone", "review_facts", "wrap_up")
+        self.board.layout.display = "none" if hidden else ""
+        self.highlight.layout.display = self.board.layout.display
