@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup lab voila test lint typecheck unit browser clean
+.PHONY: setup lab voila dashboard test lint typecheck unit browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ setup: $(STAMP)
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# The action dashboard as a standalone web app on http://127.0.0.1:8866/ (Ctrl-C to stop).
+DASHBOARD_PORT ?= 8866
+dashboard: setup
+	cd notebooks && ../$(BIN)/voila 04-action-dashboard.ipynb --Voila.ip=127.0.0.1 \
+		--port=$(DASHBOARD_PORT) --show_tracebacks=True
 
 lint: setup
 	$(BIN)/ruff check pmanalytics tests benchmarks data

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,28 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts and date range of a corpus")
     stats.add_argument("path", type=Path, nargs="+", help="files or folders")
     stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    report = commands.add_parser(
+        "report", help="write the trends and actions dashboard as one self-contained HTML file"
+    )
+    report.add_argument("path", type=Path, nargs="+", help="files or folders")
+    report.add_argument("--html", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (today, UTC)")
+
+    actions = commands.add_parser("actions", help="list open (or overdue) actions")
+    actions.add_argument("path", type=Path, nargs="+", help="files or folders")
+    actions.add_argument("--overdue", action="store_true", help="only actions past their due")
+    actions.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (today, UTC)")
+    actions.add_argument("--csv", action="store_true", help="CSV instead of a text table")
+
+    checkin = commands.add_parser(
+        "checkin", help="Markdown check-in of a post-mortem's (or a team's) actions"
+    )
+    checkin.add_argument("path", type=Path, nargs="+", help="files or folders")
+    which = checkin.add_mutually_exclusive_group(required=True)
+    which.add_argument("--incident", help="a post-mortem id")
+    which.add_argument("--team", help="a team: all its post-mortems")
+    checkin.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (today, UTC)")
     return parser
 
 
@@ -77,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         handlers = {"demo": _demo, "validate": _validate, "stats": _stats, "import": _import}
+        handlers |= {"report": _report, "actions": _actions, "checkin": _checkin}
         handler = handlers[args.command]
         return handler(args)
     except PMError as exc:
@@ -155,6 +179,83 @@ def _format_stats(stats: dict[str, Any]) -> str:
         f"teams         {len(stats['teams']):>8}   {', '.join(stats['teams'])}",
     ]
     return "\n".join(lines)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    """The date given with --as-of, or today (UTC): the only place a "now" is read."""
+    given: date | None = args.as_of
+    return given if given is not None else datetime.now(UTC).date()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .dashboard import Dashboard
+
+    as_of = _as_of(args)
+    target = Dashboard(load(args.path), as_of=as_of).to_html(args.html)
+    print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, as of {as_of})")
+    return 0
+
+
+#: Columns printed by ``pmanalytics actions``.
+ACTION_COLUMNS = ["incident_id", "action_id", "title", "owner", "team", "status", "due_date"]
+ACTION_COLUMNS += ["age_days", "days_overdue"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with a quote.
+
+    Examples
+    --------
+    >>> csv_safe(pd.DataFrame({"a": ["=SUM(A1)", "ok", "-1+2", "@x"], "n": [-1, 2, 3, 4]}))
+    ...                                           # doctest: +NORMALIZE_WHITESPACE
+              a  n
+    0  '=SUM(A1) -1
+    1        ok  2
+    2     '-1+2  3
+    3       '@x  4
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            text = values.astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+            safe[column] = text.where(~risky, "'" + text)
+    return safe
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from . import metrics
+
+    as_of = _as_of(args)
+    corpus = load(args.path)
+    found = (metrics.overdue_actions if args.overdue else metrics.open_actions)(corpus, as_of)
+    table = found[ACTION_COLUMNS].copy()
+    table["due_date"] = table["due_date"].dt.strftime("%Y-%m-%d")
+    if args.csv:
+        csv_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
+    what = "overdue" if args.overdue else "open"
+    print(f"{len(table)} {what} action(s) as of {as_of}")
+    if len(table):
+        print(table.to_string(index=False, max_colwidth=60))
+    return 0
+
+
+def _checkin(args: argparse.Namespace) -> int:
+    from .checkin import checkin_markdown
+
+    corpus = load(args.path)
+    print(checkin_markdown(corpus, _as_of(args), incident=args.incident, team=args.team))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,4 +3,23 @@
 Each feature has its own module; this package re-exports their public builders.
 """
 
-# Re-exports: one line per feature module (append yours; do not rewrite this file).
+from ._themes import recurrence_timeline, theme_month_heatmap
+from ._trends import (
+    action_burnup,
+    duration_distribution,
+    incident_trend,
+    overdue_by_owner_team,
+    service_heatmap,
+    time_to_close_curve,
+)
+
+__all__ = [
+    "action_burnup",
+    "duration_distribution",
+    "incident_trend",
+    "overdue_by_owner_team",
+    "recurrence_timeline",
+    "service_heatmap",
+    "theme_month_heatmap",
+    "time_to_close_curve",
+]

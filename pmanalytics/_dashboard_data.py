@@ -1,0 +1,177 @@
+"""What the dashboard shows, computed once for every front end (widgets, HTML export, CLI).
+
+:func:`compute` is pure: a corpus, a date and filters in; plain frames and numbers out.
+:func:`build_figures` turns that into plotly figures; nothing here touches widgets or files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import metrics
+from ._corpus import Corpus
+from .plots import _trends as plots
+
+#: The figures, in display order, with their titles.
+FIGURES: dict[str, str] = {
+    "trend": "Incidents by severity",
+    "durations": "Time to detect, mitigate and resolve",
+    "heatmap": "Incidents by service and month",
+    "burnup": "Actions: created vs completed",
+    "overdue": "Open and overdue actions",
+    "survival": "Time to close (Kaplan-Meier, open actions censored)",
+}
+OVERDUE_COLUMNS = (
+    *("incident_id", "action_id", "title", "owner", "team", "due_date", "days_overdue"),
+)
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard displays for one corpus, date and set of filters."""
+
+    as_of: date
+    filters: metrics.Filters
+    summary: dict[str, Any]
+    frames: dict[str, pd.DataFrame] = field(repr=False)
+
+
+def options(corpus: Corpus) -> dict[str, Any]:
+    """The choices the filters offer: services, teams, severities (worst first), date range.
+
+    Examples
+    --------
+    >>> options(Corpus())["services"]
+    []
+    """
+    incidents = corpus.incidents
+    started = incidents["started_at"].dropna()
+    return {
+        "services": sorted({str(s) for s in incidents["services"].explode().dropna()}),
+        "teams": sorted({str(t) for t in incidents["teams"].explode().dropna()}),
+        "severities": metrics.severity_order(incidents),
+        "start": metrics.to_date(started.min()) if len(started) else None,
+        "end": metrics.to_date(started.max()) if len(started) else None,
+    }
+
+
+def compute(
+    corpus: Corpus,
+    as_of: date | str,
+    filters: metrics.Filters | None = None,
+    *,
+    freq: metrics.Freq = "month",
+    within_days: int = 30,
+) -> DashboardData:
+    """The dashboard's numbers and tables for ``corpus`` restricted by ``filters``.
+
+    Examples
+    --------
+    >>> data = compute(Corpus(), "2024-01-01")
+    >>> data.summary["incidents"], sorted(data.frames)[:3]
+    (0, ['burnup', 'duration_summary', 'durations'])
+    """
+    day = metrics.to_date(as_of)
+    filters = filters or metrics.Filters()
+    part = metrics.filter_corpus(corpus, filters)
+    status = metrics.action_status(part, day)
+    durations = metrics.duration_summary(part)
+    frames = {
+        "trend": metrics.incident_counts(part, freq, "severity"),
+        "durations": metrics.duration_histogram(part),
+        "duration_summary": durations,
+        "heatmap": metrics.service_period_matrix(part, freq),
+        "burnup": metrics.burnup(status, day, "week"),
+        "owners": metrics.owner_load(status, day, "owner"),
+        "teams": metrics.owner_load(status, day, "team"),
+        "survival": metrics.time_to_close_survival(status, day),
+        "overdue": metrics.overdue_actions(status, day).loc[:, list(OVERDUE_COLUMNS)],
+        "impact": metrics.customer_impact(part),
+    }
+    open_ = metrics.open_summary(status, day)
+    follow = metrics.follow_through_rate(status, day, within_days)
+    resolve = durations[durations["measure"] == "resolve"].to_dict("records")[0]
+    impact = frames["impact"].to_dict("records")[0]
+    summary = {
+        "as_of": day,
+        "incidents": len(part.incidents),
+        "actions": open_["actions"],
+        "open": open_["open"],
+        "overdue": open_["overdue"],
+        "follow_through_share": follow["share"],
+        "follow_through_days": within_days,
+        "resolve_median_min": float(resolve["median"]),
+        "resolve_p90_min": float(resolve["p90"]),
+        "customers_affected": int(impact["customers_affected"]),
+    }
+    return DashboardData(day, filters, summary, frames)
+
+
+def build_figures(data: DashboardData) -> dict[str, go.Figure]:
+    """One plotly figure per entry of :data:`FIGURES`.
+
+    Examples
+    --------
+    >>> sorted(build_figures(compute(Corpus(), "2024-01-01"))) == sorted(FIGURES)
+    True
+    """
+    frames = data.frames
+    return {
+        "trend": plots.incident_trend(frames["trend"], title=FIGURES["trend"]),
+        "durations": plots.duration_distribution(
+            frames["durations"], frames["duration_summary"], title=FIGURES["durations"]
+        ),
+        "heatmap": plots.service_heatmap(frames["heatmap"], title=FIGURES["heatmap"]),
+        "burnup": plots.action_burnup(frames["burnup"], title=FIGURES["burnup"]),
+        "overdue": plots.overdue_by_owner_team(
+            frames["owners"], frames["teams"], title=FIGURES["overdue"]
+        ),
+        "survival": plots.time_to_close_curve(frames["survival"], title=FIGURES["survival"]),
+    }
+
+
+def _share(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.0%}"
+
+
+def summary_line(data: DashboardData) -> str:
+    """The headline numbers as one line of plain text.
+
+    Examples
+    --------
+    >>> summary_line(compute(Corpus(), "2024-01-01"))
+    '0 incidents · 0 actions · 0 open · 0 overdue · follow-through n/a (30 days) · as of 2024-01-01'
+    """
+    s = data.summary
+    return (
+        f"{s['incidents']} incidents · {s['actions']} actions · {s['open']} open · "
+        f"{s['overdue']} overdue · follow-through {_share(s['follow_through_share'])} "
+        f"({s['follow_through_days']} days) · as of {s['as_of'].isoformat()}"
+    )
+
+
+def describe_filters(filters: metrics.Filters) -> str:
+    """The filters in words.
+
+    Examples
+    --------
+    >>> describe_filters(metrics.Filters(services=("api",)))
+    'services: api'
+    >>> describe_filters(metrics.Filters())
+    'all incidents'
+    """
+    parts = []
+    if filters.start or filters.end:
+        start = filters.start.isoformat() if filters.start else "…"
+        end = filters.end.isoformat() if filters.end else "…"
+        parts.append(f"{start} to {end}")
+    for name in ("services", "teams", "severities"):
+        chosen = getattr(filters, name)
+        if chosen:
+            parts.append(f"{name}: {', '.join(chosen)}")
+    return "; ".join(parts) or "all incidents"

@@ -1,0 +1,210 @@
+"""Follow-up check-ins: where each action of a post-mortem (or of a team's) stands.
+
+:func:`checkin_table` computes it (plain data); :func:`checkin_markdown` renders it as
+Markdown ready to paste into a meeting invite. ``pmanalytics checkin PATH --incident ID`` (or
+``--team TEAM``) prints the same.
+
+Examples
+--------
+>>> from pmanalytics import Action, Corpus, PostMortem
+>>> corpus = Corpus.from_postmortems([
+...     PostMortem(id="pm-1", title="Disk full", services=["db"], teams=["sre"],
+...         started_at="2024-01-01T00:00Z", actions=[Action(id="a-1", title="Add alert",
+...         owner="ana", due="2024-01-15", created_at="2024-01-02T00:00Z")]),
+...     PostMortem(id="pm-2", title="Disk full again", services=["db"],
+...         started_at="2024-02-01T00:00Z")])
+>>> checkin_table(corpus, "2024-03-01", incident="pm-1")[
+...     ["action_id", "owner", "days_overdue", "recurred", "recurrence"]].values.tolist()
+[['a-1', 'ana', 46, True, 'pm-2 (2024-02-01, same service)']]
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from . import metrics
+from ._corpus import Corpus
+from ._errors import PMError
+
+__all__ = ["CheckinError", "checkin_markdown", "checkin_table", "markdown_escape"]
+
+COLUMNS = (
+    "incident_id",
+    "action_id",
+    "title",
+    "owner",
+    "status",
+    "due_date",
+    "days_overdue",
+    "recurred",
+    "recurrence",
+)
+
+
+class CheckinError(PMError, ValueError):
+    """A check-in was asked for an unknown incident or team, or with both or neither."""
+
+
+def _select(corpus: Corpus, incident: str | None, team: str | None) -> list[str]:
+    if (incident is None) == (team is None):
+        raise CheckinError(
+            f"give exactly one of 'incident' or 'team', got incident={incident!r}, team={team!r}"
+        )
+    incidents = corpus.incidents
+    if incident is not None:
+        if not (incidents["incident_id"] == incident).any():
+            raise CheckinError(f"'incident' {incident!r} is not in this corpus")
+        return [incident]
+    hits = incidents["teams"].map(lambda teams: team in list(teams))
+    if not hits.any():
+        known = sorted({str(t) for t in incidents["teams"].explode().dropna()})
+        raise CheckinError(f"'team' {team!r} has no post-mortems; teams: {', '.join(known)}")
+    return [str(i) for i in incidents.loc[hits, "incident_id"]]
+
+
+def checkin_table(
+    corpus: Corpus,
+    as_of: date | str,
+    *,
+    incident: str | None = None,
+    team: str | None = None,
+) -> pd.DataFrame:
+    """Each action of one post-mortem, or of all a team's, and where it stands at ``as_of``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date or "YYYY-MM-DD"
+    incident : str, optional
+        A post-mortem's id.
+    team : str, optional
+        A team: every post-mortem that lists it.
+
+    Returns
+    -------
+    DataFrame
+        ``incident_id``, ``action_id``, ``title``, ``owner``, ``status`` (at ``as_of``),
+        ``due_date``, ``days_overdue``, ``recurred`` (an incident on the same service or
+        theme has started since the action was created) and ``recurrence`` (which, in
+        words), most overdue first within each incident.
+    """
+    day = metrics.to_date(as_of)
+    ids = _select(corpus, incident, team)
+    part = metrics.filter_corpus(corpus, metrics.Filters())
+    status = metrics.action_status(part, day)
+    status = status[status["incident_id"].isin(ids)]
+    recurrence = metrics.action_recurrence(corpus, day)
+    merged = status.merge(recurrence, on=["incident_id", "action_id"], how="left")
+
+    def words(row: pd.Series) -> str:
+        found = []
+        service, theme = row["service_recurrence"], row["theme_recurrence"]
+        if pd.notna(service):
+            found.append((service, row["service_recurrence_at"], "same service"))
+        if pd.notna(theme):
+            if theme == service:
+                found[0] = (service, row["service_recurrence_at"], "same service and theme")
+            else:
+                found.append((theme, row["theme_recurrence_at"], "same theme"))
+        return "; ".join(f"{i} ({at:%Y-%m-%d}, {why})" for i, at, why in found)
+
+    recurred_words = merged.apply(words, axis=1) if len(merged) else pd.Series(dtype=object)
+    table = pd.DataFrame(
+        {
+            "incident_id": merged["incident_id"].astype("string"),
+            "action_id": merged["action_id"].astype("string"),
+            "title": merged["title"].astype("string"),
+            "owner": merged["owner"].astype("string"),
+            "status": merged["state"]
+            .astype(object)
+            .where(merged["state"] != "open", merged["status"].astype(object)),
+            "due_date": merged["due_date"],
+            "days_overdue": merged["days_overdue"].astype("int64"),
+            "recurred": merged["recurred"].fillna(False).astype(bool),
+            "recurrence": pd.Series(recurred_words, dtype="string").reindex(merged.index),
+        }
+    )
+    order = {incident_id: n for n, incident_id in enumerate(ids)}
+    table = table.assign(_order=table["incident_id"].map(order))
+    table = table.sort_values(["_order", "days_overdue"], ascending=[True, False], kind="stable")
+    return table.drop(columns="_order").reset_index(drop=True)[list(COLUMNS)]
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+
+
+def markdown_escape(text: object) -> str:
+    """Text safe inside a Markdown table cell: specials backslash-escaped, one line.
+
+    Examples
+    --------
+    >>> markdown_escape("a | b *c*\\nd")
+    'a \\\\| b \\\\*c\\\\* d'
+    """
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def checkin_markdown(
+    corpus: Corpus,
+    as_of: date | str,
+    *,
+    incident: str | None = None,
+    team: str | None = None,
+) -> str:
+    """The check-in as Markdown: a heading, a one-line tally and a table per post-mortem.
+
+    Examples
+    --------
+    >>> from pmanalytics import Action, Corpus, PostMortem
+    >>> corpus = Corpus.from_postmortems([PostMortem(id="pm-1", title="Disk full",
+    ...     actions=[Action(id="a-1", title="Add alert", owner="ana", due="2024-01-15")])])
+    >>> print(checkin_markdown(corpus, "2024-01-20", incident="pm-1"))
+    # Follow-up check-in: pm-1
+    <BLANKLINE>
+    As of 2024-01-20: 1 action, 1 open, 1 overdue, 0 with a recurrence since created.
+    <BLANKLINE>
+    ## pm-1 — Disk full
+    <BLANKLINE>
+    | action | owner | status | due | days overdue | recurred since |
+    | --- | --- | --- | --- | ---: | --- |
+    | Add alert | ana | open | 2024-01-15 | 5 | no |
+    <BLANKLINE>
+    """
+    day = metrics.to_date(as_of)
+    table = checkin_table(corpus, day, incident=incident, team=team)
+    subject = incident if incident is not None else f"team {team}"
+    open_ = int((~table["status"].isin(["done", "wont_do"])).sum())
+    overdue = int((table["days_overdue"] > 0).sum())
+    recurred = int(table["recurred"].sum())
+    plural = "" if len(table) == 1 else "s"
+    lines = [
+        f"# Follow-up check-in: {markdown_escape(subject)}",
+        "",
+        f"As of {day.isoformat()}: {len(table)} action{plural}, {open_} open, {overdue} overdue, "
+        f"{recurred} with a recurrence since created.",
+        "",
+    ]
+    titles = corpus.incidents.set_index("incident_id")["title"]
+    ids = _select(corpus, incident, team)
+    for incident_id in ids:
+        rows = table[table["incident_id"] == incident_id]
+        lines.append(f"## {markdown_escape(incident_id)} — {markdown_escape(titles[incident_id])}")
+        lines.append("")
+        if rows.empty:
+            lines += ["No actions.", ""]
+            continue
+        lines.append("| action | owner | status | due | days overdue | recurred since |")
+        lines.append("| --- | --- | --- | --- | ---: | --- |")
+        for row in rows.to_dict("records"):
+            due = "" if pd.isna(row["due_date"]) else row["due_date"].strftime("%Y-%m-%d")
+            owner = "—" if pd.isna(row["owner"]) else markdown_escape(row["owner"])
+            since = markdown_escape(row["recurrence"]) if row["recurred"] else "no"
+            cells = [markdown_escape(row["title"]), owner, str(row["status"]), due]
+            cells += [str(row["days_overdue"]), since]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)

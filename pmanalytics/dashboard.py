@@ -1,0 +1,252 @@
+"""An interactive dashboard of incident trends and action follow-through (ipywidgets).
+
+Filters (date range, services, teams, severities) update every figure in place: each figure
+lives in its own :class:`ipywidgets.Output` whose content is replaced. The numbers come from
+:func:`pmanalytics._dashboard_data.compute` (pure, tested without widgets); the filtering rule
+is :func:`pmanalytics.metrics.filter_corpus`. ``to_html`` writes the same view as one
+self-contained HTML file.
+
+Examples
+--------
+>>> from datetime import date
+>>> from pmanalytics import Corpus
+>>> board = Dashboard(Corpus(), as_of=date(2024, 1, 1))
+>>> board.summary.value
+'0 incidents · 0 actions · 0 open · 0 overdue · follow-through n/a (30 days) · as of 2024-01-01'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import metrics
+from ._corpus import Corpus
+from ._dashboard_data import (
+    FIGURES,
+    DashboardData,
+    build_figures,
+    compute,
+    options,
+    summary_line,
+)
+from ._dashboard_html import PLOT_CONFIG, write_html
+from ._errors import PMError
+
+__all__ = ["Dashboard", "DashboardError", "figure_output"]
+
+
+class DashboardError(PMError, ValueError):
+    """The dashboard was given an invalid parameter."""
+
+
+def figure_output(figure: go.Figure) -> dict[str, Any]:
+    """A figure as a Jupyter ``display_data`` output (plotly's mimetype, plus plain text)."""
+    spec = json.loads(figure.to_json())
+    spec["config"] = PLOT_CONFIG
+    title = figure.layout.title.text or "figure"
+    return {
+        "output_type": "display_data",
+        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": f"<Figure: {title}>"},
+        "metadata": {},
+    }
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None or bool(pd.isna(value)) else str(value)
+
+
+class Dashboard:
+    """Incident trends and action follow-through for a corpus, as of a date.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date or "YYYY-MM-DD"
+        The day to measure open and overdue actions at (there is no hidden "now").
+    freq : {"week", "month", "quarter"}
+        Periods of the incident trend and heatmap.
+    within_days : int
+        The follow-through window: an incident followed through when all its actions
+        closed within this many days of creation.
+
+    Attributes
+    ----------
+    start, end : ipywidgets.DatePicker
+    services, teams, severities : ipywidgets.SelectMultiple
+        The filters; an empty selection means all.
+    summary : ipywidgets.HTML
+        The headline numbers.
+    outputs : dict of ipywidgets.Output
+        One per figure, by name (see ``pmanalytics._dashboard_data.FIGURES``).
+    data : DashboardData
+        What is shown now; ``figures`` the current plotly figures.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        as_of: date | str,
+        *,
+        freq: metrics.Freq = "month",
+        within_days: int = 30,
+    ) -> None:
+        if not isinstance(corpus, Corpus):
+            raise DashboardError(f"'corpus' must be a Corpus, got {type(corpus).__name__}")
+        if freq not in ("week", "month", "quarter"):
+            raise DashboardError(f"'freq' must be one of week, month, quarter, got {freq!r}")
+        self.corpus = corpus
+        self.as_of = metrics.to_date(as_of)
+        self.freq: metrics.Freq = freq
+        self.within_days = within_days
+        choice = options(corpus)
+        self.start = widgets.DatePicker(description="From", value=choice["start"])
+        self.end = widgets.DatePicker(description="To", value=choice["end"])
+        self.services = widgets.SelectMultiple(options=choice["services"], description="Services")
+        self.teams = widgets.SelectMultiple(options=choice["teams"], description="Teams")
+        self.severities = widgets.SelectMultiple(
+            options=choice["severities"], description="Severities"
+        )
+        self.reset = widgets.Button(description="Show all", icon="undo")
+        self._defaults = (choice["start"], choice["end"])
+        for name, widget in self._filter_widgets().items():
+            widget.add_class(f"pm-filter-{name}")
+        self.summary = widgets.HTML(layout=widgets.Layout(margin="0.5em 0"))
+        self.summary.add_class("pm-summary")
+        self.overdue_table = widgets.HTML()
+        self.outputs = {name: widgets.Output() for name in FIGURES}
+        for name, output in self.outputs.items():
+            output.add_class(f"pm-figure-{name}")
+        self.figures: dict[str, go.Figure] = {}
+        self._muted = False
+        self.data: DashboardData = compute(corpus, self.as_of, freq=freq, within_days=within_days)
+        self.update()
+        for widget in self._filter_widgets().values():
+            widget.observe(self._on_change, names="value")
+        self.reset.on_click(self._on_reset)
+
+    def _filter_widgets(self) -> dict[str, widgets.ValueWidget]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "services": self.services,
+            "teams": self.teams,
+            "severities": self.severities,
+        }
+
+    @property
+    def filters(self) -> metrics.Filters:
+        """The filters the widgets hold now (a full date range counts as no date filter)."""
+        start, end = self.start.value, self.end.value
+        if (start, end) == self._defaults:
+            start = end = None
+        return metrics.Filters(
+            start=start,
+            end=end,
+            services=tuple(self.services.value),
+            teams=tuple(self.teams.value),
+            severities=tuple(self.severities.value),
+        )
+
+    def _on_change(self, _change: Any = None) -> None:
+        if not self._muted:
+            self.update()
+
+    def _on_reset(self, _button: Any = None) -> None:
+        self._muted = True  # one re-render for the five changes, not five
+        try:
+            self.start.value, self.end.value = self._defaults
+            self.services.value = ()
+            self.teams.value = ()
+            self.severities.value = ()
+        finally:
+            self._muted = False
+        self.update()
+
+    def update(self) -> None:
+        """Recompute for the current filters and replace every figure in place."""
+        filters = self.filters
+        if filters.start and filters.end and filters.start > filters.end:
+            self.summary.value = "<b>The start date is after the end date.</b>"
+            return
+        self.data = compute(
+            self.corpus, self.as_of, filters, freq=self.freq, within_days=self.within_days
+        )
+        self.figures = build_figures(self.data)
+        for name, output in self.outputs.items():
+            output.outputs = (figure_output(self.figures[name]),)
+        self.summary.value = html.escape(summary_line(self.data))
+        overdue = self.data.frames["overdue"].head(15)
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(_cell(v))}</td>"
+                for v in (r.owner, r.team, r.days_overdue, r.title, r.incident_id)
+            )
+            + "</tr>"
+            for r in overdue.itertuples(index=False)
+        )
+        self.overdue_table.value = (
+            "<table><tr><th>owner</th><th>team</th><th>days overdue</th><th>action</th>"
+            f"<th>incident</th></tr>{rows}</table>"
+        )
+
+    @property
+    def widget(self) -> widgets.Widget:
+        """The whole layout: filters on top, then the summary, figures and overdue actions."""
+        filters = widgets.HBox(
+            [
+                widgets.VBox([self.start, self.end, self.reset]),
+                self.services,
+                self.teams,
+                self.severities,
+            ]
+        )
+        for a, b in (("trend", "durations"), ("burnup", "survival")):
+            for name in (a, b):
+                self.outputs[name].layout = widgets.Layout(flex="1 1 560px", min_width="0")
+        pairs = [
+            widgets.HBox(
+                [self.outputs[a], self.outputs[b]],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            )
+            for a, b in (("trend", "durations"), ("burnup", "survival"))
+        ]
+        return widgets.VBox(
+            [
+                filters,
+                self.summary,
+                pairs[0],
+                self.outputs["heatmap"],
+                pairs[1],
+                self.outputs["overdue"],
+                widgets.HTML("<h3>Most overdue actions</h3>"),
+                self.overdue_table,
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def to_html(
+        self, path: str | os.PathLike[str], *, title: str = "Post-mortem trends and actions"
+    ) -> Path:
+        """Write the current view as one self-contained HTML file (no network needed).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from pmanalytics import Corpus
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+        >>> Dashboard(Corpus(), as_of="2024-01-01").to_html(out).stat().st_size > 1_000_000
+        True
+        """
+        return write_html(path, self.data, self.figures, title)

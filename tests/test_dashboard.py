@@ -1,0 +1,139 @@
+"""The dashboard: pure computation, widgets driven by setting values, and the HTML export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from plotly.offline import get_plotlyjs
+
+from pmanalytics import Action, Corpus, PMError, PostMortem
+from pmanalytics import metrics as m
+from pmanalytics._dashboard_data import FIGURES, build_figures, compute, options
+from pmanalytics.dashboard import Dashboard, figure_output
+
+AS_OF = date(2024, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    postmortems = []
+    for n in range(8):
+        postmortems.append(
+            PostMortem(
+                id=f"pm-{n}", title=f"Incident {n} <script>alert(1)</script>",
+                severity={"label": f"SEV{1 + n % 2}", "rank": 1 + n % 2},
+                services=["api" if n < 5 else "db"], teams=["sre" if n % 2 else "web"],
+                started_at=f"2024-0{1 + n % 4}-10T00:00Z",
+                resolved_at=f"2024-0{1 + n % 4}-10T03:00Z",
+                actions=[Action(id="a", title="Alert <b>now</b>", owner="ana", due="2024-03-01",
+                                created_at=f"2024-0{1 + n % 4}-11T00:00Z")],
+            )
+        )  # fmt: skip
+    return Corpus.from_postmortems(postmortems)
+
+
+def _trace_names(output):
+    spec = output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    return [trace.get("name") for trace in spec["data"]]
+
+
+def test_compute_is_the_metrics_of_the_filtered_corpus(corpus):
+    filters = m.Filters(services=("db",))
+    data = compute(corpus, AS_OF, filters)
+    part = m.filter_corpus(corpus, filters)
+    assert data.summary["incidents"] == 3
+    assert data.summary["overdue"] == m.open_summary(part, AS_OF)["overdue"] == 3
+    assert data.frames["trend"].equals(m.incident_counts(part, "month", "severity"))
+    assert sorted(build_figures(data)) == sorted(FIGURES)
+
+
+def test_options_list_the_choices(corpus):
+    choice = options(corpus)
+    assert choice["services"] == ["api", "db"]
+    assert choice["severities"] == ["SEV1", "SEV2"]
+    assert (choice["start"], choice["end"]) == (date(2024, 1, 10), date(2024, 4, 10))
+
+
+def test_changing_a_filter_updates_every_figure_in_place(corpus):
+    board = Dashboard(corpus, as_of=AS_OF)
+    outputs_before = {name: id(output) for name, output in board.outputs.items()}
+    first = {name: output.outputs for name, output in board.outputs.items()}
+    assert board.summary.value.startswith("8 incidents")
+    assert _trace_names(board.outputs["trend"]) == ["SEV1", "SEV2"]
+
+    board.severities.value = ("SEV2",)  # the observer runs the handler
+    assert board.summary.value.startswith("4 incidents")
+    assert _trace_names(board.outputs["trend"]) == ["SEV2"]
+    for name, output in board.outputs.items():
+        assert id(output) == outputs_before[name]  # same widget, new content
+        assert output.outputs != first[name] or name == "survival"
+
+    board.services.value = ("db",)
+    assert board.filters == m.Filters(services=("db",), severities=("SEV2",))
+    assert board.summary.value.startswith("2 incidents")
+
+    board._on_reset()
+    assert board.filters == m.Filters()
+    assert board.summary.value.startswith("8 incidents")
+
+
+def test_the_date_range_filters_and_a_reversed_range_is_reported(corpus):
+    board = Dashboard(corpus, as_of=AS_OF)
+    board.start.value = date(2024, 3, 1)
+    assert board.summary.value.startswith("4 incidents")
+    board.end.value = date(2024, 2, 1)
+    assert "start date is after the end date" in board.summary.value
+    assert board.data.summary["incidents"] == 4  # the last valid view stays
+
+
+def test_widgets_hold_only_serialisable_state(corpus):
+    board = Dashboard(corpus, as_of=AS_OF)
+    for output in board.outputs.values():
+        json.dumps(output.outputs)
+    state = board.widget.get_state()
+    json.dumps({k: v for k, v in state.items() if k != "children"})
+
+
+def test_user_text_is_escaped_in_the_widgets(corpus):
+    board = Dashboard(corpus, as_of=AS_OF)
+    assert "<b>now</b>" not in board.overdue_table.value
+    assert "Alert &lt;b&gt;now&lt;/b&gt;" in board.overdue_table.value
+
+
+def test_to_html_is_one_self_contained_file(corpus, tmp_path):
+    board = Dashboard(corpus, as_of=AS_OF)
+    board.services.value = ("db",)
+    path = board.to_html(tmp_path / "report.html")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(get_plotlyjs()[:300]) == 1
+    assert text.count("Plotly.newPlot") == len(FIGURES)
+    assert "<script>alert(1)</script>" not in text
+    assert "http://" not in text.replace(get_plotlyjs(), "")  # no URL outside plotly.js
+    assert "https://" not in text.replace(get_plotlyjs(), "")
+    assert "services: db" in text
+    assert "3 incidents" in text
+    assert path.stat().st_size < 8_000_000
+
+
+def test_figure_output_is_a_plotly_display_bundle(corpus):
+    figure = build_figures(compute(corpus, AS_OF))["trend"]
+    bundle = figure_output(figure)
+    assert bundle["output_type"] == "display_data"
+    assert bundle["data"]["application/vnd.plotly.v1+json"]["data"][0]["name"] == "SEV1"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"corpus": "data/sample"}, "'corpus' must be a Corpus, got str"),
+        ({"as_of": "next week"}, "'as_of' must be a date (YYYY-MM-DD), got 'next week'"),
+        ({"freq": "daily"}, "'freq' must be one of week, month, quarter, got 'daily'"),
+    ],
+)
+def test_bad_parameters_raise(corpus, kwargs, message):
+    arguments = {"corpus": corpus, "as_of": AS_OF, **kwargs}
+    with pytest.raises(PMError) as raised:
+        Dashboard(arguments.pop("corpus"), **arguments)
+    assert message in str(raised.value)

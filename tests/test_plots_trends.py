@@ -1,0 +1,101 @@
+"""The trend and action figures carry the data they were given."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pmanalytics import Action, Corpus, PostMortem, plots
+from pmanalytics import metrics as m
+
+AS_OF = "2024-06-30"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    postmortems = []
+    for n in range(10):
+        postmortems.append(
+            PostMortem(
+                id=f"pm-{n}", title="T",
+                severity={"label": ["SEV1", "SEV2"][n % 2], "rank": 1 + n % 2},
+                services=["<b>api</b>" if n % 3 == 0 else "db"], teams=["sre"],
+                started_at=f"2024-{1 + n % 5:02d}-10T00:00Z",
+                detected_at=f"2024-{1 + n % 5:02d}-10T00:{5 + n:02d}Z",
+                resolved_at=f"2024-{1 + n % 5:02d}-1{1 + n % 5}T00:00Z",
+                actions=[
+                    Action(id="a", title="A", owner=["ana", "bo"][n % 2], due="2024-03-01",
+                           created_at=f"2024-{1 + n % 5:02d}-12T00:00Z"),
+                    Action(id="b", title="B", owner="cy", status="done", due="2024-12-01",
+                           created_at=f"2024-{1 + n % 5:02d}-12T00:00Z",
+                           completed_at=f"2024-{1 + n % 5:02d}-2{n % 5}T00:00Z"),
+                ],
+            )
+        )  # fmt: skip
+    return Corpus.from_postmortems(postmortems)
+
+
+def test_incident_trend_stacks_severities_with_their_counts(corpus):
+    counts = m.incident_counts(corpus, "month", by="severity")
+    figure = plots.incident_trend(counts)
+    assert figure.layout.barmode == "stack"
+    assert [t.name for t in figure.data] == ["SEV1", "SEV2"]
+    assert sum(sum(t.y) for t in figure.data) == 10
+    assert [pd.Timestamp(x).month for x in figure.data[0].x] == [1, 2, 3, 4, 5]
+    assert list(figure.data[0].y) == [1, 1, 1, 1, 1]
+
+
+def test_duration_distribution_is_on_a_log_axis_with_medians_in_the_legend(corpus):
+    histogram = m.duration_histogram(corpus)
+    summary = m.duration_summary(corpus)
+    figure = plots.duration_distribution(histogram, summary)
+    assert figure.layout.xaxis.type == "log"
+    names = [t.name for t in figure.data]
+    assert names[0] == "detect (median 10 min, p90 13 min)"  # 5..14 minutes
+    resolve = figure.data[2]
+    assert sum(resolve.y[:-1]) == 10  # the last point repeats the last bin for the step
+    assert list(resolve.x)[:-1] == histogram[histogram["measure"] == "resolve"]["bin_left"].tolist()
+
+
+def test_burnup_has_created_completed_and_open(corpus):
+    table = m.burnup(corpus, AS_OF, "month")
+    figure = plots.action_burnup(table)
+    created, completed, open_ = figure.data
+    assert created.y[-1] == 20 and completed.y[-1] == 10 and open_.y[-1] == 10
+    assert list(created.y) == table["created"].tolist()
+
+
+def test_overdue_by_owner_and_team(corpus):
+    owners = m.owner_load(corpus, AS_OF, "owner")
+    teams = m.owner_load(corpus, AS_OF, "team")
+    figure = plots.overdue_by_owner_team(owners, teams)
+    overdue_by_owner = dict(zip(figure.data[0].y, figure.data[0].x, strict=True))
+    assert overdue_by_owner == {"ana": 5, "bo": 5}
+    assert list(figure.data[2].y) == ["sre"] and list(figure.data[2].x) == [10]
+    assert figure.data[0].xaxis == "x" and figure.data[2].xaxis == "x2"
+
+
+def test_survival_curve_is_a_step_line_from_one(corpus):
+    curve = m.time_to_close_survival(corpus, AS_OF)
+    figure = plots.time_to_close_curve(curve)
+    line = next(t for t in figure.data if t.name == "all")
+    assert line.line.shape == "hv"
+    assert line.y[0] == 1.0
+    assert list(line.y) == curve["still_open"].tolist()
+    assert figure.layout.yaxis.tickformat == ".0%"
+
+
+def test_heatmap_carries_the_matrix_and_escapes_names(corpus):
+    matrix = m.service_period_matrix(corpus, "month")
+    figure = plots.service_heatmap(matrix)
+    trace = figure.data[0]
+    assert list(trace.y) == ["db", "&lt;b&gt;api&lt;/b&gt;"]
+    assert [list(row) for row in trace.z] == matrix.to_numpy().tolist()
+    assert list(trace.x) == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+
+
+def test_builders_accept_empty_frames():
+    empty = Corpus()
+    assert plots.incident_trend(m.incident_counts(empty, by="severity")).data == ()
+    assert plots.time_to_close_curve(m.time_to_close_survival(empty, AS_OF)).data == ()
+    assert len(plots.service_heatmap(m.service_period_matrix(empty)).data) == 1
