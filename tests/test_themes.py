@@ -337,3 +337,20 @@ def test_plots_render_the_recurring_table() -> None:
     assert len(timeline.data[1].x) == 2  # disk recurred twice after its action was done
     with pytest.raises(pm.PMError, match="recurring"):
         plots.theme_month_heatmap(pd.DataFrame({"x": [1]}))
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_notes_about_one_problem_in_every_section_group_together(seed: int) -> None:
+    # Coarse labels (one per problem, notes from every section, many phrasings): the
+    # automatic cut must not split a problem by wording.
+    generated = demo.generate(300, seed=seed)
+    truth = generated.ground_truth
+    planted = dict(
+        zip(zip(truth.incident_id, truth.item_id, strict=True), truth.problem_id, strict=True)
+    )
+    texts = {(p.id, i.id): i.text for p in generated.postmortems for i in p.items}
+    keys = [key for key in texts if key in planted]
+    model = ThemeSuggester(random_state=0)
+    labels = model.fit_predict([texts[key] for key in keys])
+    assert adjusted_rand_score([planted[key] for key in keys], labels) >= 0.8
+    assert 5 <= model.n_themes_ <= 10
