@@ -6,6 +6,7 @@ shows as a red message. Widgets hold only plain values (strings, dates, tuples o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -200,6 +201,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             ]
         )
         self.refresh()
+        self._kernel_ticks()
 
     # ---------------------------------------------------------------- wiring
 
@@ -259,6 +261,23 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self.message.value = result if isinstance(result, str) else ""
         self.refresh()
         self._start_ticker()
+
+    def _kernel_ticks(self) -> None:
+        """Tick every second from the kernel's event loop, so the countdown runs as soon as
+        the app is shown (also after resuming), with no click needed. Outside a running
+        loop (plain Python, tests) nothing is scheduled: call :meth:`tick` yourself."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        def tick_again() -> None:
+            if self.comm is None:  # the widget was closed
+                return
+            self.tick()
+            loop.call_later(1.0, tick_again)
+
+        loop.call_later(1.0, tick_again)
 
     def _start_ticker(self) -> None:
         # The browser's Play widget starts ticking when `playing` turns true under its view;

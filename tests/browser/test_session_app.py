@@ -30,6 +30,20 @@ def test_an_item_added_in_the_page_shows_on_the_board_and_in_the_journal(browser
         if os.environ.get("PMANALYTICS_SCREENSHOTS") == "1":
             page.screenshot(path=str(REPO / "docs" / "session-app.png"), full_page=True)
         page.close()
+        # Resume in a fresh page (a new kernel replays the journal): the countdown runs
+        # with no click at all.
+        resumed = browser.new_page()
+        resumed.goto(url, timeout=90_000)
+        countdown = resumed.locator(".pm-countdown")
+        countdown.wait_for(timeout=90_000)
+        resumed.locator(".pm-item", has_text=TEXT).wait_for(timeout=30_000)
+        first = countdown.inner_text()
+        resumed.wait_for_function(
+            "text => document.querySelector('.pm-countdown').innerText !== text",
+            arg=first,
+            timeout=15_000,
+        )
+        resumed.close()
     (journal,) = folder.glob("*.session.jsonl")
     events = [json.loads(line) for line in journal.read_text().splitlines()]
     added = [e for e in events if e["kind"] == "item_added"]
