@@ -320,7 +320,7 @@ class _Document:
 
     @classmethod
     def parse(cls, text: str, path: Path) -> _Document:
-        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = unix_lines(text)
         front_text, body, body_offset = split_front_matter(text, path)
         front = load_front_matter(front_text, path)
         front_lines: dict[str, int] = {}
@@ -428,6 +428,15 @@ class _Document:
                 return self.front_lines.get(location[0]) or self.part_lines.get(location[0])
         first_word = str(error).split(" ", 1)[0]
         return self.front_lines.get(first_word)
+
+
+def unix_lines(text: str) -> str:
+    """Without a byte-order mark, and with ``\\n`` line ends only."""
+    if text.startswith("\ufeff"):
+        text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

@@ -48,9 +48,12 @@ def read_any(
         The message names the file, the line where known, and the reason.
     """
     source = Path(path)
-    text = read_text(source, max_bytes).replace("\r\n", "\n").replace("\r", "\n")
-    if _looks_canonical(text):
-        has_id = "id" in _front_keys(text)
+    text = read_text(source, max_bytes)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    keys = _front_keys(text)
+    if keys and keys <= _CANONICAL_KEYS:  # front matter with only the model's own fields
+        has_id = "id" in keys
         try:
             postmortem = loads(text, path=source)
         except IngestError as exc:
@@ -65,22 +68,16 @@ def read_any(
 
 
 def _front_keys(text: str) -> set[str]:
-    keys: set[str] = set()
-    for line in text.split("\n")[1:]:
-        if line.rstrip() in ("---", "..."):
-            return keys
-        found = _TOP_LEVEL_KEY.match(line)
-        if found:
-            keys.add(found.group(1))
-    return keys
-
-
-def _looks_canonical(text: str) -> bool:
-    """Front matter present, and every top-level key is one of the model's fields."""
-    if not text.lstrip("\ufeff").startswith("---"):
-        return False
-    keys = _front_keys(text)
-    return bool(keys) and keys <= _CANONICAL_KEYS
+    """The top-level keys of the front matter (empty when there is none)."""
+    if not text.startswith("---"):
+        return set()
+    end = text.find("\n---", 3)
+    block = text[3:end] if end >= 0 else text[3:]
+    return {
+        found.group(1)
+        for line in block.split("\n")
+        if (found := _TOP_LEVEL_KEY.match(line)) is not None
+    }
 
 
 def _has_foreign_sections(

@@ -204,8 +204,9 @@ def _decode(
 
 
 def _check_text(text: str, shown: str) -> tuple[str | None, ImportProblem | None]:
-    text = text.lstrip("\ufeff")
-    if not text.strip():
+    if text.startswith("\ufeff"):
+        text = text.lstrip("\ufeff")
+    if not text or text.isspace():
         return None, ImportProblem(shown, None, "file is empty")
     nul = text.find("\x00", 0, 8192)
     if nul >= 0:

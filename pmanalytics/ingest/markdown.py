@@ -49,7 +49,7 @@ from typing import Any
 import yaml
 
 from .._errors import IngestError, ModelError
-from .._files import load_front_matter, split_front_matter
+from .._files import load_front_matter, split_front_matter, unix_lines
 from .._ids import stable_id
 from .._model import POSTMORTEM_STATUSES, PostMortem, is_slug, slugify
 from .._sections import normalise_heading
@@ -217,7 +217,7 @@ class _Importer:
         self.front_summary: str | None = None
 
     def run(self, text: str) -> MarkdownImport:
-        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = unix_lines(text)
         if not text.strip():
             raise IngestError(self.path, "empty file", 1)
         front, body, offset = self._front_matter(text)
