@@ -342,7 +342,10 @@ class _Document:
             if heading is None:
                 self.preamble = raw
             elif region.level == 1 and part is None and not self.items and not self.parts:
-                self.title_heading = heading
+                if self.title_heading is None:
+                    self.title_heading = heading
+                else:  # a second title-like heading: kept as written in the preamble
+                    raw = f"# {heading}\n\n{raw}".strip()
                 self.preamble = "\n\n".join(p for p in (self.preamble, raw) if p)
             elif part in (SUMMARY, IMPACT):
                 if part in self.parts and raw:

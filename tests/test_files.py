@@ -202,3 +202,14 @@ def test_crlf_and_bom_files_read(tmp_path):
         "\ufeff---\r\ntitle: t\r\n---\r\n\r\n## What went well\r\n\r\n- ok\r\n".encode()
     )
     assert [i.text for i in pm.read(path).items] == ["ok"]
+
+
+def test_a_second_h1_before_the_sections_is_kept(tmp_path):
+    path = tmp_path / "two.md"
+    path.write_text(
+        "---\ntitle: T\n---\n\n# First\n\nintro\n\n# Second\n\nmore\n\n## What went well\n\n- ok\n",
+        encoding="utf-8",
+    )
+    p = pm.read(path)
+    assert p.extra["body_preamble"] == "# First\n\nintro\n\n# Second\n\nmore"
+    assert pm.read(pm.write(p, tmp_path / "out")) == p
