@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup lab voila dashboard test lint typecheck unit browser clean
+.PHONY: setup lab dashboard test lint typecheck unit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# JupyterLab on notebooks/ (http://127.0.0.1:$(LAB_PORT)/, the token is printed); root may run it.
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 # The action dashboard as a standalone web app on http://127.0.0.1:8866/ (Ctrl-C to stop).
 DASHBOARD_PORT ?= 8866
