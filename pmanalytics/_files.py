@@ -31,6 +31,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ _MARKDOWN = MarkdownIt("commonmark").disable("inline")
 _ITEM_META = re.compile(r"<!--\s*(\{[^<>]*\})\s*-->\s*")
 _LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 _ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
+_FRONT_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 _META_FIELDS = ("id", "author", "votes", "theme_id", "created_at", "extra")
 
 
@@ -311,7 +313,7 @@ class _Document:
 
     path: Path
     front: dict[str, Any]
-    front_lines: dict[str, int]
+    front_text: str
     parts: dict[str, str]
     part_lines: dict[str, int]
     items: list[_RawItem]
@@ -323,12 +325,7 @@ class _Document:
         text = unix_lines(text)
         front_text, body, body_offset = split_front_matter(text, path)
         front = load_front_matter(front_text, path)
-        front_lines: dict[str, int] = {}
-        for number, line in enumerate(front_text.split("\n"), start=2):
-            key = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
-            if key:
-                front_lines.setdefault(key.group(1), number)
-        document = cls(path, front, front_lines, {}, {}, [], "", None)
+        document = cls(path, front, front_text, {}, {}, [], "", None)
         document._parse_body(body, body_offset)
         return document
 
@@ -415,6 +412,16 @@ class _Document:
                 data["id"] = stable_id("i", f"{raw.section}\n{raw.heading}\n{raw.text}", taken)
             result.append(data)
         return result
+
+    @cached_property
+    def front_lines(self) -> dict[str, int]:
+        """The line of each top-level front-matter key (only needed for error messages)."""
+        lines: dict[str, int] = {}
+        for number, line in enumerate(self.front_text.split("\n"), start=2):
+            key = _FRONT_KEY.match(line)
+            if key:
+                lines.setdefault(key.group(1), number)
+        return lines
 
     def line_of(self, error: ModelError) -> int | None:
         """The line a validation problem points at, where it can be told."""
