@@ -30,7 +30,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _fsync_directory(target.parent)
+    fsync_directory(target.parent)
     return target
 
 
@@ -39,8 +39,8 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_directory(folder: Path) -> None:
-    # Makes the rename itself durable; not every platform lets a directory be opened.
+def fsync_directory(folder: Path) -> None:
+    """Make a new or renamed entry in ``folder`` durable (where directories can be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

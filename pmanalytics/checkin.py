@@ -118,9 +118,13 @@ def checkin_table(
             "action_id": merged["action_id"].astype("string"),
             "title": merged["title"].astype("string"),
             "owner": merged["owner"].astype("string"),
+            # the status as of the check-in day; "in progress" when still open then
             "status": merged["state"]
             .astype(object)
-            .where(merged["state"] != "open", merged["status"].astype(object)),
+            .mask(
+                (merged["state"] == "open") & (merged["status"] == "in_progress"),
+                "in_progress",
+            ),
             "due_date": merged["due_date"],
             "days_overdue": merged["days_overdue"].astype("int64"),
             "recurred": merged["recurred"].fillna(False).astype(bool),

@@ -758,9 +758,11 @@ def burnup(data: Corpus | pd.DataFrame, as_of: date | str, freq: Freq = "week") 
     code = _check_freq(freq)
     status = _status(data, as_of)
     created = status["created_at"].dropna()
-    closed = status[status["state"] != "open"]
-    done_at = closed.loc[closed["state"] == "done", "completed_at"].dropna()
-    closed_at = closed["completed_at"].dropna()
+    # Every created action is either still open or closed; a closure with no recorded
+    # time counts when the action was created, so open = created - closed holds.
+    closed = status[(status["state"] != "open") & status["created_at"].notna()]
+    closed_at = closed["completed_at"].fillna(closed["created_at"])
+    done_at = closed_at[closed["state"] == "done"]
     if created.empty:
         return pd.DataFrame(
             {c: pd.Series([], dtype="int64") for c in ("created", "completed", "closed", "open")}

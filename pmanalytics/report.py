@@ -96,7 +96,7 @@ def _themes(pm: PostMortem) -> list[tuple[int | None, str, str, int, int]]:
 
 
 def _action_missing(action: Action) -> tuple[str, ...]:
-    return missing_plan(action.owner, action.due) if action.is_open else ()
+    return missing_plan(action.owner, action.due, action.status)
 
 
 # --------------------------------------------------------------------------- Markdown

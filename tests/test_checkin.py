@@ -157,3 +157,15 @@ def test_cli_report_writes_the_html_export(folder, tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     assert text.count("Plotly.newPlot") == 6
     assert "3 incidents · 4 actions" in text
+
+
+def test_a_check_in_before_completion_shows_the_action_as_open():
+    late = PostMortem(
+        id="late", title="Late fix", started_at="2024-01-01T00:00Z",
+        actions=[Action(id="x", title="Fix", owner="ana", due="2024-01-10", status="done",
+                        created_at="2024-01-02T00:00Z", completed_at="2024-03-01T00:00Z")],
+    )  # fmt: skip
+    corpus = Corpus.from_postmortems([late])
+    [row] = checkin_table(corpus, "2024-02-01", incident="late").to_dict("records")
+    assert (row["status"], row["days_overdue"]) == ("open", 22)
+    assert "1 open, 1 overdue" in checkin_markdown(corpus, "2024-02-01", incident="late")

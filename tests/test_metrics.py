@@ -461,3 +461,17 @@ def test_an_empty_corpus_gives_empty_results():
     assert m.action_recurrence(empty, AS_OF).empty
     assert m.prevention(empty, AS_OF).empty
     assert m.customer_impact(empty).iloc[0]["incidents"] == 0
+
+
+def test_burnup_counts_closures_without_a_time_so_open_matches_the_status():
+    from pmanalytics import Action, Corpus, PostMortem
+    from pmanalytics.metrics import burnup, open_summary
+
+    corpus = Corpus.from_postmortems([PostMortem(id="pm", title="T", actions=[
+        Action(id="a", title="A", created_at="2024-01-03T00:00Z"),
+        Action(id="b", title="B", status="wont_do", created_at="2024-01-04T00:00Z"),
+        Action(id="c", title="C", status="done", created_at="2024-01-05T00:00Z"),
+    ])])  # fmt: skip
+    table = burnup(corpus, "2024-02-15", "month")
+    assert table[["created", "closed", "open"]].values.tolist()[-1] == [3, 2, 1]
+    assert open_summary(corpus, "2024-02-15")["open"] == 1

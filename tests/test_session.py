@@ -350,3 +350,45 @@ def test_a_custom_template_drives_board_rules_and_files(tmp_path):
     assert (row["section"], row["heading"], row["votes"]) == ("other", "Where we got lucky", 1)
     reopened = Session.open(s.path)
     assert reopened.template == s.template
+
+
+def test_an_event_that_cannot_be_saved_changes_nothing(session):
+    to_phase(session, "individual_reflection")
+    with pytest.raises(RuleError, match="cannot be saved"):
+        session.add_item("went_well", "half an emoji \ud83d", by="Ana Silva")
+    assert session.state.items == {}
+    event = session.add_item("went_well", "Paging worked", by="Ana Silva")
+    reopened = Session.open(session.path)
+    assert [i.text for i in reopened.state.items.values()] == ["Paging worked"]
+    assert reopened.state.last_seq == event.seq
+
+
+def test_changes_after_the_session_ended_still_reach_the_file(session, tmp_path):
+    to_phase(session, "wrap_up")
+    session.end_phase(by="Cy")
+    session.add_item("lessons_learned", "A late thought", by="Bo Li")
+    session.add_action("Late action", owner="Bo Li", due="2024-04-01", by="Cy")
+    saved = pm.read(tmp_path / f"{POSTMORTEM.id}.md")
+    assert [i.text for i in saved.items] == ["A late thought"]
+    assert [a.title for a in saved.actions] == ["Late action"]
+
+
+def test_only_actions_still_to_do_need_an_owner_and_a_due_date(session):
+    to_phase(session, "action_planning")
+    dropped = session.add_action("Dropped idea", by="Cy")
+    session.edit_action(dropped.data["action_id"], status="wont_do", by="Cy")
+    todo = session.add_action("Real work", by="Cy")
+    unplanned = [a.id for a, _ in session.wrap_up().unplanned]
+    assert unplanned == [todo.data["action_id"]]
+
+
+def test_a_new_journal_makes_its_folder_entry_durable(tmp_path, clock, monkeypatch):
+    from pmanalytics.session import journal as journal_module
+
+    synced: list[str] = []
+    monkeypatch.setattr(journal_module, "fsync_directory", lambda folder: synced.append(folder))
+    fresh = Session.create(
+        POSTMORTEM, tmp_path / "new", participants=["Ana"], facilitator="Cy", clock=clock
+    )
+    fresh.start_phase("set_the_tone", by="Cy")
+    assert synced == [tmp_path / "new"]

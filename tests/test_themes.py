@@ -354,3 +354,17 @@ def test_notes_about_one_problem_in_every_section_group_together(seed: int) -> N
     labels = model.fit_predict([texts[key] for key in keys])
     assert adjusted_rand_score([planted[key] for key in keys], labels) >= 0.8
     assert 5 <= model.n_themes_ <= 10
+
+
+def test_plots_escape_user_text() -> None:
+    from pmanalytics.plots import recurrence_timeline, theme_month_heatmap
+
+    frame = pd.DataFrame({
+        "label": ["<b>dns</b>"], "incident_ids": [["a"]],
+        "seen_at": [[pd.Timestamp("2024-01-03", tz="UTC")]],
+        "actions": [[{"action_id": "x", "title": "<a href='x'>fix</a>", "status": "done",
+                      "completed_at": pd.Timestamp("2024-01-05", tz="UTC")}]],
+    })  # fmt: skip
+    assert list(theme_month_heatmap(frame).data[0].y) == ["&lt;b&gt;dns&lt;/b&gt;"]
+    texts = [t for trace in recurrence_timeline(frame).data for t in (trace.text or ())]
+    assert texts and all("<" not in t for t in texts)

@@ -247,3 +247,20 @@ def test_the_app_picks_up_another_processes_events(app):
     other.add_item("went_well", "From another notebook", by="Bo")
     app.tick()
     assert "From another notebook" in app.board.value
+
+
+def test_saving_an_unchanged_action_keeps_its_priority_and_new_clears_the_form(tmp_path, clock):
+    source = pm.read("data/handwritten/2025-06-14-payment-gateway-tls-expiry.md")
+    session = Session.create(
+        source, tmp_path, participants=["Ana", "Bo"], facilitator="Cy", clock=clock
+    )
+    app = SessionApp(session)
+    advance_to(app, "action_planning")
+    first = next(iter(session.state.actions.values()))
+    assert first.priority and first.priority not in ("P1", "P2", "P3")
+    app.action_choice.value = first.id
+    app.action_button.click()
+    assert session.state.actions[first.id].priority == first.priority
+    app.action_choice.value = ""
+    assert (app.action_title.value, app.action_owner.value, app.action_theme.value) == ("", "", "")
+    assert app.action_due.value is None and app.action_priority.value == ""

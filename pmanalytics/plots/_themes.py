@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ._text import escaped_all
+
 __all__ = ["recurrence_timeline", "theme_month_heatmap"]
 
 _NEEDED = ("label", "incident_ids", "seen_at")
@@ -73,7 +75,7 @@ def theme_month_heatmap(recurring: pd.DataFrame, *, top: int | None = 15) -> go.
     figure = go.Figure(
         go.Heatmap(
             x=months,
-            y=labels,
+            y=escaped_all(labels),
             z=table.to_numpy(dtype=int),
             colorscale="Reds",
             colorbar={"title": "incidents"},
@@ -128,26 +130,26 @@ def recurrence_timeline(recurring: pd.DataFrame, *, top: int | None = 15) -> go.
         figure.add_trace(
             go.Scatter(
                 x=part["seen_at"],
-                y=part["label"],
+                y=escaped_all(part["label"]),
                 mode="markers",
                 name=name,
                 marker={"size": 9, "color": colour},
-                text=part["incident_id"],
+                text=escaped_all(part["incident_id"]),
                 hovertemplate="%{y}<br>%{x|%Y-%m-%d}: %{text}<extra></extra>",
             )
         )
     figure.add_trace(
         go.Scatter(
             x=done["at"],
-            y=done["label"],
+            y=escaped_all(done["label"]),
             mode="markers",
             name="action done",
             marker={"symbol": "diamond", "size": 11, "color": "#2ca02c"},
-            text=done["title"],
+            text=escaped_all(done["title"]),
             hovertemplate="%{y}<br>done %{x|%Y-%m-%d}: %{text}<extra></extra>",
         )
     )
-    labels = list(dict.fromkeys(frame["label"]))
+    labels = escaped_all(dict.fromkeys(frame["label"]))
     figure.update_layout(
         title="Recurrences of each problem, and when its actions were done",
         xaxis_title="date",

@@ -7,14 +7,14 @@ HTML-escaped before it reaches plotly, whose labels accept a little HTML.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from ._text import escaped, escaped_all
 
 __all__ = [
     "action_burnup",
@@ -36,13 +36,8 @@ _LAYOUT: dict[str, Any] = {
 }
 
 
-def _text(value: object) -> str:
-    """User text, escaped for plotly's HTML-ish labels."""
-    return html.escape(str(value), quote=False)
-
-
-def _texts(values: Sequence[object] | pd.Series | pd.Index) -> list[str]:
-    return [_text(v) for v in values]
+_text = escaped
+_texts = escaped_all
 
 
 def _figure(title: str) -> go.Figure:

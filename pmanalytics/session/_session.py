@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .._errors import PMError
 from .._files import write
 from .._model import Action, Item, Participant, PostMortem, Theme
 from .errors import RuleError, SessionError
@@ -255,14 +256,23 @@ class Session:
                 self._state.apply(event)
             state = self._state
             event = Event(state.last_seq + 1, kind, self._clock(), by, build(state))
+            try:  # it must be writable before it changes anything
+                event.to_json().encode("utf-8")
+            except (TypeError, ValueError) as exc:
+                raise RuleError(f"{kind}: cannot be saved ({exc})") from None
             state.apply(event)
             return event
 
         try:
-            return self._journal.append(prepare)
-        except OSError:
-            self._reload()
+            event = self._journal.append(prepare)
+        except PMError:
+            raise  # a broken rule changes nothing
+        except BaseException:
+            self._reload()  # the live state may be ahead of the journal: replay it
             raise
+        if self._state.ended_at is not None or self._state.phase == "wrap_up":
+            self.save()  # from wrap-up on, the canonical file follows every change
+        return event
 
     def _reload(self) -> None:
         fresh = Session.open(self.path, clock=self._clock)
@@ -474,7 +484,7 @@ class Session:
         """Top themes by votes, the actions, and the actions lacking an owner or a due date."""
         actions = tuple(self._state.actions.values())
         unplanned = tuple(
-            (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due))
+            (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))
         )
         return WrapUp(self.theme_summaries()[:top], actions, unplanned)
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .._atomic import fsync_directory
 from .errors import JournalError, SessionWarning
 from .events import Event
 
@@ -49,7 +50,10 @@ class Journal:
 
     def _open(self) -> int:
         if self._fd is None:
+            created = not self.path.exists()
             self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            if created:  # make the new file's name durable too, not only its lines
+                fsync_directory(self.path.parent)
         return self._fd
 
     def close(self) -> None:

@@ -145,12 +145,19 @@ def check_known(kind: str, what: str, key: Any, known: Iterable[str]) -> None:
         raise UnknownIdError(f"{kind}: {what} {key!r} does not exist")
 
 
-def missing_plan(owner: str | None, due: date | None) -> tuple[str, ...]:
+def missing_plan(owner: str | None, due: date | None, status: str = "open") -> tuple[str, ...]:
     """What an action lacks to count as planned: ``owner`` and/or ``due``.
+
+    Only actions still to be done need a plan: a done or dropped one lacks nothing.
+    The wrap-up, the app and the reports all ask this one function.
 
     Examples
     --------
     >>> missing_plan(None, None), missing_plan("ana", None), missing_plan("ana", date(2024, 1, 1))
     (('owner', 'due'), ('due',), ())
+    >>> missing_plan(None, None, status="wont_do")
+    ()
     """
+    if status in ("done", "wont_do"):
+        return ()
     return tuple(name for name, value in (("owner", owner), ("due", due)) if not value)

@@ -255,7 +255,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     def _run(self, command: Callable[[], object]) -> None:
         try:
             result = command()
-        except PMError as exc:
+        except (PMError, OSError) as exc:  # a broken rule, or a folder that cannot be written
             self.message.value = f'<div style="color:#b42318">⛔ {_h(exc)}</div>'
         else:
             self.message.value = result if isinstance(result, str) else ""
@@ -340,9 +340,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             )
             return f"Saved {self.action_choice.value}."
         event = self.session.add_action(self.action_title.value, by=self.actor.value, **fields)
-        self.action_title.value = self.action_owner.value = ""
-        self.action_due.value = None
-        self.action_priority.value = self.action_theme.value = ""
+        self._clear_action_form()
         return f"Added {event.data['action_id']}."
 
     def _save(self) -> str:
@@ -361,14 +359,22 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     def _on_action_choice(self, change: dict[str, Any]) -> None:
         action = self.session.state.actions.get(change["new"] or "")
         self.action_button.description = "Save action" if action else "Add action"
-        if action is None:
+        if action is None:  # a new action starts from an empty form
+            self._clear_action_form()
             return
         self.action_title.value = action.title
         self.action_owner.value = action.owner or ""
         self.action_due.value = action.due
         priority, theme = action.priority or "", action.theme_id or ""
-        self.action_priority.value = priority if priority in self.action_priority.options else ""
+        if priority not in self.action_priority.options:  # keep priorities the list lacks
+            self.action_priority.options = [*self.action_priority.options, priority]
+        self.action_priority.value = priority
         self.action_theme.value = theme if theme in self.session.state.themes else ""
+
+    def _clear_action_form(self) -> None:
+        self.action_title.value = self.action_owner.value = ""
+        self.action_due.value = None
+        self.action_priority.value = self.action_theme.value = ""
 
     def _on_item_choice(self, change: dict[str, Any]) -> None:
         item = self.session.state.items.get(change["new"] or "")

@@ -7,6 +7,7 @@ from html import escape
 
 from .._model import PostMortem
 from ..session import PRIME_DIRECTIVE, PhaseStatus, Session
+from ..session.rules import missing_plan
 
 __all__ = [
     "agenda_html",
@@ -186,8 +187,11 @@ def actions_html(session: Session) -> str:
     labels = {t.id: t.label for t in state.themes.values()}
     rows = []
     for a in state.actions.values():
-        owner = _h(a.owner) if a.owner else '<span class="pm-missing">missing owner</span>'
-        due = a.due.isoformat() if a.due else '<span class="pm-missing">missing due date</span>'
+        missing = missing_plan(a.owner, a.due, a.status)
+        owner = '<span class="pm-missing">missing owner</span>' if "owner" in missing else ""
+        owner = _h(a.owner) if a.owner else owner
+        due = '<span class="pm-missing">missing due date</span>' if "due" in missing else ""
+        due = a.due.isoformat() if a.due else due
         theme = _h(labels.get(a.theme_id or "", a.theme_id or ""))
         rows.append(
             f"<tr><td>{_h(a.id)}</td><td>{_h(a.title)}</td><td>{owner}</td><td>{due}</td>"
