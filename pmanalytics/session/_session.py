@@ -512,7 +512,7 @@ class Session:
         end = state.ended_at or state.last_at
         review = base.review.model_copy(
             update={
-                "held_on": start.date(),
+                "held_on": start.astimezone().date(),  # the day where the session ran
                 "facilitator": state.facilitator,
                 "duration_minutes": max(0, round((end - start).total_seconds() / 60)),
             }
