@@ -25,9 +25,9 @@ from ._errors import IngestError
 from ._model import PostMortem
 from ._rows import RowBuffer
 from ._schema import FILE_COLUMN, SCHEMA, TABLES, empty_frame
+from ._sections import build_section_map
 from .ingest._dispatch import read_any
 from .ingest._exports import DEFAULT_MAX_BYTES
-from .ingest._md_headings import build_section_map
 
 __all__ = ["Corpus", "load"]
 

@@ -42,7 +42,7 @@ from markdown_it.token import Token
 from ._atomic import atomic_write_text
 from ._errors import IngestError, ModelError
 from ._ids import stable_id
-from ._model import Item, PostMortem, is_slug, slugify
+from ._model import TEMPLATE_SECTIONS, Item, PostMortem, is_slug, slugify
 from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
 
 __all__ = ["dumps", "loads", "read", "write"]
@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover
 _MARKDOWN = MarkdownIt("commonmark").disable("inline")
 _ITEM_META = re.compile(r"<!--\s*(\{[^<>]*\})\s*-->\s*")
 _LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-_ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
+_ITEM_SECTIONS = TEMPLATE_SECTIONS
 _FRONT_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 _META_FIELDS = ("id", "author", "votes", "theme_id", "created_at", "extra")
 
@@ -549,13 +549,7 @@ def _items_in(
 def _raw_item(
     lines: list[str], section: str, heading: str | None, line: int, *, listed: bool
 ) -> _RawItem:
-    lines = list(lines)
-    width = 0
-    if listed:
-        marker = _LIST_MARKER.match(lines[0])
-        width = marker.end() if marker else 0
-        lines[0] = lines[0][width:]
-        lines[1:] = [_dedent(text, width) for text in lines[1:]]
+    lines = list_item_lines(lines) if listed else list(lines)
     while lines and not lines[-1].strip():
         lines.pop()
     meta: dict[str, Any] = {}
@@ -572,6 +566,15 @@ def _raw_item(
                 meta = decoded
                 lines[-1] = last[:start].rstrip(" ")
     return _RawItem(section, heading, "\n".join(lines), line, meta)
+
+
+def list_item_lines(lines: list[str]) -> list[str]:
+    """A list item's source lines without its marker and without the item's indent."""
+    if not lines:
+        return []
+    marker = _LIST_MARKER.match(lines[0])
+    width = marker.end() if marker else 0
+    return [lines[0][width:]] + [_dedent(text, width) for text in lines[1:]]
 
 
 def _dedent(line: str, width: int) -> str:

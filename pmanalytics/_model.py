@@ -56,6 +56,8 @@ ITEM_SECTIONS = (
     "ongoing_problem",
     "other",
 )
+#: The template's four sections (``ITEM_SECTIONS`` without ``other``).
+TEMPLATE_SECTIONS = ITEM_SECTIONS[:4]
 ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
 ACTION_KINDS = ("prevent", "mitigate", "detect", "process", "other")
 PARTICIPANT_ROLES = ("facilitator", "scribe", "responder", "observer", "participant")
@@ -144,7 +146,8 @@ def _single_line(value: str) -> str:
     return value
 
 
-def _aware(value: datetime) -> datetime:
+def as_aware(value: datetime) -> datetime:
+    """``value`` with UTC as its zone when it has none."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
@@ -159,7 +162,7 @@ RequiredText = Annotated[str, AfterValidator(_normalise_text), AfterValidator(_n
 Label = Annotated[
     str, AfterValidator(_normalise_text), AfterValidator(_non_empty), AfterValidator(_single_line)
 ]
-Timestamp = Annotated[datetime, AfterValidator(_aware)]
+Timestamp = Annotated[datetime, AfterValidator(as_aware)]
 Labels = Annotated[tuple[Label, ...], BeforeValidator(_string_list)]
 
 

@@ -176,18 +176,25 @@ SECTION_MAP: dict[str, Part] = {
 }
 
 
+_DEFAULT_LONGEST = max(key.count(" ") + 1 for key in SECTION_MAP)
+
+
 def build_section_map(overrides: Mapping[str, str | Part] | None) -> dict[str, Part]:
     """The default table with the caller's entries on top (keys are normalised here).
+
+    Without overrides this is :data:`SECTION_MAP` itself: read it, do not change it.
 
     Examples
     --------
     >>> build_section_map({"Things We Tripped Over": "lessons_learned"})["things we tripped over"]
     Part(kind='lessons_learned', heading=None)
     """
-    table = dict(SECTION_MAP)
     if overrides is not None and not isinstance(overrides, Mapping):
         raise ValueError(f"'section_map' must be a mapping of heading -> part, got {overrides!r}")
-    for heading, target in (overrides or {}).items():
+    if not overrides:
+        return SECTION_MAP  # read-only use: no copy per document
+    table = dict(SECTION_MAP)
+    for heading, target in overrides.items():
         if not isinstance(heading, str):
             raise ValueError(f"'section_map' keys must be headings (str), got {heading!r}")
         part = target if isinstance(target, Part) else Part(str(target))
@@ -196,6 +203,10 @@ def build_section_map(overrides: Mapping[str, str | Part] | None) -> dict[str, P
             raise ValueError(f"section_map[{heading!r}] must be one of {kinds}, got {part.kind!r}")
         table[normalise_heading(heading)] = part
     return table
+
+
+def _longest_key(table: Mapping[str, Part]) -> int:
+    return max((key.count(" ") + 1 for key in table), default=0)
 
 
 def match_heading(heading: str, table: Mapping[str, Part]) -> Part | None:
@@ -218,7 +229,7 @@ def match_heading(heading: str, table: Mapping[str, Part]) -> Part | None:
     if key in table:
         return table[key]
     words = key.split()
-    longest = max((k.count(" ") + 1 for k in table), default=0)
+    longest = _DEFAULT_LONGEST if table is SECTION_MAP else _longest_key(table)
     for length in range(min(len(words) - 1, longest), 0, -1):
         prefix = " ".join(words[:length])
         if prefix in table and len(prefix) >= 5:

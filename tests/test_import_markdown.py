@@ -261,7 +261,7 @@ def test_an_imported_post_mortem_writes_and_reads_back_canonically(tmp_path):
 
 
 def test_readme_documents_the_section_map():
-    from pmanalytics.ingest._md_headings import section_map_markdown
+    from pmanalytics._sections import section_map_markdown
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert section_map_markdown() in readme, "README's heading table is stale"

@@ -8,8 +8,8 @@
   :func:`write_imported` (what ``pmanalytics import SRC... --to FOLDER`` runs).
 """
 
+from .._sections import SECTION_MAP, Part
 from ._import import ImportSummary, import_sources, write_imported
-from ._md_headings import SECTION_MAP, Part
 from ._results import ImportProblem, ImportResult, attach_followups
 from .markdown import MarkdownImport, MarkdownReport, parse_markdown, read_markdown
 from .records import derived, from_records

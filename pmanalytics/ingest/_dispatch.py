@@ -10,8 +10,8 @@ from pathlib import Path
 from .._errors import IngestError, ModelError
 from .._files import loads
 from .._model import PostMortem
+from .._sections import Part, build_section_map, match_heading
 from ._exports import DEFAULT_MAX_BYTES
-from ._md_headings import Part, build_section_map, match_heading
 from .markdown import MarkdownReport, parse_markdown, read_text
 
 _CANONICAL_KEYS = frozenset(PostMortem.model_fields) | {"items", "what_happened"}

@@ -10,9 +10,9 @@ from pathlib import Path
 from .._errors import IngestError
 from .._files import write
 from .._model import PostMortem
+from .._sections import Part
 from ._dispatch import read_any
 from ._exports import DEFAULT_MAX_BYTES
-from ._md_headings import Part
 from ._results import ImportProblem, ImportResult
 from .sources import read_records_source
 

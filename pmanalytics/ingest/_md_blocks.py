@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .._files import list_item_lines
+
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
-_LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -145,14 +146,7 @@ def _list_items(tokens: list[Token], lines: list[str]) -> list[ListItem]:
 
 
 def _item_text(lines: list[str]) -> str:
-    if not lines:
-        return ""
-    marker = _LIST_MARKER.match(lines[0])
-    width = marker.end() if marker else 0
-    own = [lines[0][width:]] + [
-        line[width:] if line.startswith(" " * width) else line.lstrip() for line in lines[1:]
-    ]
-    return "\n".join(own).strip()
+    return "\n".join(list_item_lines(lines)).strip()
 
 
 def _table(tokens: list[Token], lines: list[str], start: int, end: int, raw: str) -> Block:

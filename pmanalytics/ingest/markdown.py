@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,18 @@ import yaml
 from .._errors import IngestError, ModelError
 from .._files import load_front_matter, split_front_matter, unix_lines
 from .._ids import stable_id
-from .._model import POSTMORTEM_STATUSES, PostMortem, is_slug, slugify
-from .._sections import normalise_heading
+from .._model import (
+    POSTMORTEM_STATUSES,
+    TEMPLATE_SECTIONS,
+    PostMortem,
+    as_aware,
+    is_slug,
+    slugify,
+)
+from .._sections import SECTION_MAP, Part, build_section_map, match_heading, normalise_heading
 from ._exports import DEFAULT_MAX_BYTES, load_text
 from ._md_actions import read_actions
 from ._md_blocks import Block, Heading, Node, parse_blocks
-from ._md_headings import SECTION_MAP, Part, build_section_map, match_heading
 from ._md_parts import TimelineReader, read_participants, read_stats
 from ._md_time import date_in_name, parse_moment, stated_zone
 from .records import Derived, FieldSource, derived, map_fields
@@ -72,7 +78,7 @@ __all__ = [
 ]
 
 
-_ITEM_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
+_ITEM_SECTIONS = TEMPLATE_SECTIONS
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -498,7 +504,7 @@ class _Importer:
         started = self.data.get("started_at")
         if not isinstance(started, datetime):
             return
-        start = _aware(started)
+        start = as_aware(started)
         # Stated durations beat times guessed from the timeline's words.
         for key, field_name in (
             ("detect", "detected_at"),
@@ -508,7 +514,7 @@ class _Importer:
             if field_name not in self.data and key in durations:
                 self.data[field_name] = started + durations[key]
         resolved = self.data.get("resolved_at")
-        end = _aware(resolved) if isinstance(resolved, datetime) else None
+        end = as_aware(resolved) if isinstance(resolved, datetime) else None
         for field_name, kind in (
             ("resolved_at", "resolution"),
             ("detected_at", "detection"),
@@ -517,11 +523,11 @@ class _Importer:
             if field_name in self.data:
                 continue
             matching = [
-                _aware(e["at"])
+                as_aware(e["at"])
                 for e in timed
                 if e["kind"] == kind
-                and _aware(e["at"]) >= start
-                and (end is None or field_name == "resolved_at" or _aware(e["at"]) <= end)
+                and as_aware(e["at"]) >= start
+                and (end is None or field_name == "resolved_at" or as_aware(e["at"]) <= end)
             ]
             if matching:
                 self.data[field_name] = matching[-1] if kind == "resolution" else matching[0]
@@ -606,7 +612,3 @@ def _is_day_only(value: Any) -> bool:
     if isinstance(value, date):
         return True
     return isinstance(value, str) and ":" not in value
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
