@@ -8,7 +8,7 @@ Examples
 """
 
 from ._corpus import Corpus, load
-from ._errors import CacheError, IngestError, ModelError, PMError
+from ._errors import ArgumentError, CacheError, IngestError, ModelError, PMError
 from ._files import dumps, loads, read, write
 from ._model import (
     ACTION_KINDS,
@@ -29,9 +29,8 @@ from ._model import (
     TimelineEvent,
     slugify,
 )
+from ._version import __version__
 from .ingest import from_records, import_sources
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ACTION_KINDS",
@@ -41,6 +40,7 @@ __all__ = [
     "POSTMORTEM_STATUSES",
     "TIMELINE_KINDS",
     "Action",
+    "ArgumentError",
     "CacheError",
     "Corpus",
     "Impact",

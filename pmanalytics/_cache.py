@@ -72,7 +72,7 @@ RACY_NS = 2_000_000_000
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     """The package version and a hash of its source: any change of the parsers rebuilds."""
-    from . import __version__
+    from ._version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent

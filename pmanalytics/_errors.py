@@ -21,6 +21,10 @@ class ModelError(PMError, ValueError):
         self.locations = locations
 
 
+class ArgumentError(PMError, ValueError):
+    """A function was called with an invalid argument; the message names it and echoes it."""
+
+
 class IngestError(PMError, ValueError):
     """A file could not be read as a post-mortem.
 
