@@ -11,7 +11,9 @@ Examples
 >>> escape('<script>alert("x")</script>')
 '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
 >>> print(html_table([("ana", Markup("<b>late</b>"))], ["owner", "note"]))
-<table><thead><tr><th>owner</th><th>note</th></tr></thead><tbody><tr><td>ana</td><td><b>late</b></td></tr></tbody></table>
+<table><thead><tr><th>owner</th><th>note</th></tr></thead><tbody>
+<tr><td>ana</td><td><b>late</b></td></tr>
+</tbody></table>
 >>> format_duration(95)
 '1 h 35 min'
 """
@@ -29,7 +31,7 @@ import pandas as pd
 from ._errors import ArgumentError
 from ._validate import check_int
 
-__all__ = ["Markup", "escape", "format_duration", "html_table", "visible_text"]
+__all__ = ["Markup", "escape", "format_duration", "html_paragraphs", "html_table", "visible_text"]
 
 
 class Markup(str):
@@ -85,6 +87,23 @@ def escape(text: object) -> Markup:
     return Markup(html.escape(visible_text(text), quote=True))
 
 
+def html_paragraphs(text: object) -> Markup:
+    """Text as ``<p>`` paragraphs: a blank line starts a new one, single line breaks reflow.
+
+    This reads a written text the way Markdown does (post-mortem files are often wrapped
+    at a fixed width), with every character escaped.
+
+    Examples
+    --------
+    >>> html_paragraphs("One line\\nwrapped.\\n\\n  <b>Two</b>  ")
+    '<p>One line\\nwrapped.</p>\\n<p>&lt;b&gt;Two&lt;/b&gt;</p>'
+    >>> html_paragraphs("")
+    ''
+    """
+    blocks = re.split(r"\n[ \t]*\n", visible_text(text))
+    return Markup("\n".join(f"<p>{escape(b.strip())}</p>" for b in blocks if b.strip()))
+
+
 def _cell(value: object) -> Markup:
     """One table cell's HTML: Markup kept, dates as ISO days, missing values empty."""
     if isinstance(value, Markup):
@@ -134,18 +153,17 @@ def html_table(
     Returns
     -------
     Markup
-        ``<table>`` with ``<thead>`` and ``<tbody>``. Missing values (None, NaN, NaT)
-        show empty, dates and midnight timestamps as ``YYYY-MM-DD``.
+        ``<table>`` with ``<thead>`` and ``<tbody>``, one row a line. Missing values
+        (None, NaN, NaT) show empty, dates and midnight timestamps as ``YYYY-MM-DD``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"owner": ["<ana>", None],
     ...                       "due": pd.to_datetime(["2024-01-02", None])})
-    >>> page = html_table(frame, headers={"due": "due date"}, limit=1)
-    >>> print(page.replace("</tr>", "</tr>\\n"))
-    <table><thead><tr><th>owner</th><th>due date</th></tr>
-    </thead><tbody><tr><td>&lt;ana&gt;</td><td>2024-01-02</td></tr>
+    >>> print(html_table(frame, headers={"due": "due date"}, limit=1))
+    <table><thead><tr><th>owner</th><th>due date</th></tr></thead><tbody>
+    <tr><td>&lt;ana&gt;</td><td>2024-01-02</td></tr>
     </tbody></table><p>… and 1 more.</p>
     >>> html_table([{"a": 1}], ["a"], css_class="pm-table")[:24]
     '<table class="pm-table">'
@@ -165,12 +183,14 @@ def html_table(
     labels = headers or {}
     head = "".join(f"<th>{escape(labels.get(name, name))}</th>" for name in names)
     shown = records if limit is None else records[:limit]
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in shown)
+    body = "".join(
+        "\n<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in shown
+    )
     attribute = f' class="{escape(css_class)}"' if css_class else ""
     more = len(records) - len(shown)
     tail = f"<p>… and {more} more.</p>" if more else ""
     return Markup(
-        f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
+        f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}\n</tbody></table>{tail}"
     )
 
 

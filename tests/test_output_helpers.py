@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pmanalytics import PMError
-from pmanalytics._html import Markup, escape, format_duration, html_table, visible_text
+from pmanalytics._html import (
+    Markup,
+    escape,
+    format_duration,
+    html_paragraphs,
+    html_table,
+    visible_text,
+)
 from pmanalytics._markdown import escape_md
 
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -120,6 +127,15 @@ def test_html_escape_leaves_no_markup(text):
     assert stdlib_html.unescape(out) == text
 
 
+def test_html_paragraphs_split_on_blank_lines_and_escape_everything():
+    text = '<script>x</script>\nstill one\n \t\n\n"two" \x1b[0m\r\n\r\nthree'
+    assert html_paragraphs(text) == (
+        "<p>&lt;script&gt;x&lt;/script&gt;\nstill one</p>\n"
+        "<p>&quot;two&quot; \ufffd[0m</p>\n<p>three</p>"
+    )
+    assert html_paragraphs(" \n\n ") == ""
+
+
 def test_markup_passes_through_escape_and_tables():
     assert escape(Markup("<b>x</b>")) == "<b>x</b>"
     table = html_table([(Markup("<i>ok</i>"), "<i>no</i>")], ["a", "b"])
@@ -132,9 +148,9 @@ def test_html_table_from_rows_mappings_and_frames():
     mappings = [dict(zip(columns, row, strict=True)) for row in rows]
     frame = pd.DataFrame(mappings).astype({"due": "datetime64[ns]"})
     expected = (
-        "<table><thead><tr><th>owner</th><th>due</th><th>days</th></tr></thead><tbody>"
-        "<tr><td>&lt;ana&gt;</td><td>2024-01-02</td><td>3</td></tr>"
-        "<tr><td>bo</td><td></td><td></td></tr></tbody></table>"
+        "<table><thead><tr><th>owner</th><th>due</th><th>days</th></tr></thead><tbody>\n"
+        "<tr><td>&lt;ana&gt;</td><td>2024-01-02</td><td>3</td></tr>\n"
+        "<tr><td>bo</td><td></td><td></td></tr>\n</tbody></table>"
     )
     assert html_table(rows, columns) == expected
     assert html_table(mappings, columns) == expected
