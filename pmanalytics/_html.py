@@ -108,9 +108,8 @@ def _cell(value: object) -> Markup:
     """One table cell's HTML: Markup kept, dates as ISO days, missing values empty."""
     if isinstance(value, Markup):
         return value
-    if value is None or value is pd.NaT:
-        return Markup("")
-    if isinstance(value, float) and math.isnan(value):
+    missing = value is None or (pd.api.types.is_scalar(value) and pd.isna(value))  # type: ignore[call-overload]
+    if missing:  # None, NaN, NaT, pd.NA
         return Markup("")
     if isinstance(value, pd.Timestamp | datetime):
         return escape(value.date().isoformat() if _is_midnight(value) else value.isoformat())

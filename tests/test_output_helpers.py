@@ -157,6 +157,12 @@ def test_html_table_from_rows_mappings_and_frames():
     assert html_table(frame) == expected.replace("<td>3</td>", "<td>3.0</td>")
 
 
+def test_html_table_shows_pandas_missing_values_empty():
+    frame = pd.DataFrame({"owner": pd.array(["ana", None], dtype="string")})
+    assert "<tr><td></td></tr>" in html_table(frame)
+    assert html_table([(pd.NA, pd.NaT, [1, 2])], ["a", "b", "c"]).count("<td></td>") == 2
+
+
 def test_html_table_headers_class_and_limit():
     frame = pd.DataFrame({"days_overdue": [5, 4, 3]})
     out = html_table(frame, headers={"days_overdue": "days <overdue>"}, css_class='x"y', limit=2)
