@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import ipywidgets as w
 
 from .. import report
 from .._errors import PMError
+from .._html import escape as _h
 from ..session import Session
 from ._views import (
     actions_html,
@@ -31,10 +31,6 @@ from ._views import (
 __all__ = ["SessionApp"]
 
 _REFLECTION = ("individual_reflection", "group_discussion")
-
-
-def _h(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def _short(text: str, width: int = 60) -> str:

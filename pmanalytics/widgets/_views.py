@@ -1,20 +1,24 @@
-"""HTML for the session app's panels: pure functions of the session, all user text escaped."""
+"""HTML for the session app's panels: pure functions of the session, all user text escaped.
+
+The facts, themes, actions and wrap-up panels render the report's view model
+(:func:`pmanalytics.report.report_data`), so the app shows what the report will say.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from html import escape
-
+from .._html import escape
 from .._model import PostMortem
+from ..report import ReportData, actions_fragment, facts_fragment, report_data, themes_fragment
 from ..session import PRIME_DIRECTIVE, PhaseStatus, Session
-from ..session.rules import missing_plan
 
 __all__ = [
+    "actions_html",
     "agenda_html",
     "board_html",
     "countdown_text",
     "facts_html",
     "prime_directive_html",
+    "themes_html",
     "votes_html",
     "wrap_up_html",
 ]
@@ -38,11 +42,9 @@ margin:.3rem 0;white-space:pre-wrap;font-size:.9em}
 .pm-prime{font-size:1.2em;font-style:italic;border-left:4px solid #0969da;padding:.5rem 1rem}
 .pm-table{border-collapse:collapse}.pm-table td,.pm-table th{border:1px solid #d0d7de;
 padding:.2rem .4rem;text-align:left;vertical-align:top}
+.pm-facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.2rem 0}
+.pm-facts dt{font-weight:600}.pm-facts dd{margin:0}
 </style>"""
-
-
-def _h(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def countdown_text(status: PhaseStatus) -> str:
@@ -70,15 +72,15 @@ def agenda_html(session: Session, status: PhaseStatus) -> str:
             classes += " pm-current"
         elif 0 <= index < status.index or (status.index < 0 and session.state.ended_at):
             classes += " pm-done"
-        parts.append(f'<span class="{classes}">{_h(phase.title)} · {phase.minutes} min</span>')
+        parts.append(f'<span class="{classes}">{escape(phase.title)} · {phase.minutes} min</span>')
     parts.append("</div>")
     if status.phase is None:
-        parts.append(f"<div><b>{_h(status.title)}</b></div>")
+        parts.append(f"<div><b>{escape(status.title)}</b></div>")
     else:
         css = "pm-countdown pm-overrun" if status.overrun else "pm-countdown"
         parts.append(
-            f"<div><b>{_h(status.title)}</b> ({status.minutes} min) "
-            f'<span class="{css}">{_h(countdown_text(status))}</span></div>'
+            f"<div><b>{escape(status.title)}</b> ({status.minutes} min) "
+            f'<span class="{css}">{escape(countdown_text(status))}</span></div>'
         )
     return "".join(parts)
 
@@ -86,41 +88,23 @@ def agenda_html(session: Session, status: PhaseStatus) -> str:
 def prime_directive_html() -> str:
     """The Retrospective Prime Directive, read when setting the tone."""
     return (
-        f'{_CSS}<h3>The Prime Directive</h3><div class="pm-prime">{_h(PRIME_DIRECTIVE)}</div>'
+        f'{_CSS}<h3>The Prime Directive</h3><div class="pm-prime">{escape(PRIME_DIRECTIVE)}</div>'
         "<p>This is a blameless review: we look at systems and processes, not people.</p>"
     )
 
 
-def _duration(value: timedelta | None) -> str:
-    if value is None:
-        return "unknown"
-    minutes = round(value.total_seconds() / 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
 def facts_html(pm: PostMortem) -> str:
-    """The facts panel: summary, impact, time to detect and resolve, the timeline table."""
-    rows = "".join(
-        f"<tr><td>{_h(e.at.strftime('%Y-%m-%d %H:%M %Z'))}</td><td>{_h(e.kind or '')}</td>"
-        f"<td>{_h(e.text)}</td></tr>"
-        for e in pm.timeline
-    )
-    impact = pm.impact.text or ""
-    if pm.impact.customers_affected is not None:
-        impact += f" ({pm.impact.customers_affected} customers affected)"
-    return (
-        f"{_CSS}<h3>{_h(pm.title)}</h3>"
-        f"<p><b>What happened.</b> {_h(pm.summary or 'Not written yet.')}</p>"
-        f"<p><b>Impact.</b> {_h(impact.strip() or 'Not written yet.')}</p>"
-        f"<p><b>Time to detect:</b> {_duration(pm.time_to_detect)} · "
-        f"<b>time to resolve:</b> {_duration(pm.time_to_resolve)}</p>"
-        + (
-            '<table class="pm-table"><tr><th>time</th><th>kind</th><th>what happened</th></tr>'
-            f"{rows}</table>"
-            if rows
-            else "<p>No timeline yet.</p>"
-        )
-    )
+    """The facts panel: the report's facts, what happened, impact and timeline.
+
+    Examples
+    --------
+    >>> from pmanalytics import PostMortem
+    >>> panel = facts_html(PostMortem(id="p", title="Disk <full>", summary="It filled up."))
+    >>> "<h3>Disk &lt;full&gt;</h3>" in panel, "It filled up." in panel
+    (True, True)
+    """
+    data = report_data(pm)
+    return f"{_CSS}<h3>{escape(data.title)}</h3>{facts_fragment(data, level=4)}"
 
 
 def board_html(session: Session, highlight: str = "") -> str:
@@ -133,24 +117,25 @@ def board_html(session: Session, highlight: str = "") -> str:
     labels = {t.id: t.label for t in state.themes.values()}
     for item in state.items.values():
         mine = bool(highlight) and item.owner == highlight and not state.anonymous
-        meta = []
+        meta: list[str] = []
         if item.owner and not state.anonymous:
-            meta.append(_h(item.owner))
+            meta.append(escape(item.owner))
         if item.votes:
             meta.append(f"{item.votes} ▲")
         if item.theme_id in labels:
-            meta.append(f"⬡ {_h(labels[item.theme_id])}")
+            meta.append(f"⬡ {escape(labels[item.theme_id])}")
         warn = ""
         if item.warnings:
             hint = " ".join(str(w) for w in item.warnings)
-            warn = f'<div class="pm-warn" title="{_h(hint)}">⚠ reframe: {_h(hint)}</div>'
+            warn = f'<div class="pm-warn" title="{escape(hint)}">⚠ reframe: {escape(hint)}</div>'
         cells[item.column].append(
-            f'<div class="pm-item{" pm-hl" if mine else ""}" data-item="{_h(item.id)}">'
-            f'{_h(item.text)}<div class="pm-meta">{_h(item.id)} · {" · ".join(meta)}</div>'
+            f'<div class="pm-item{" pm-hl" if mine else ""}" data-item="{escape(item.id)}">'
+            f'{escape(item.text)}<div class="pm-meta">{escape(item.id)} · {" · ".join(meta)}</div>'
             f"{warn}</div>"
         )
     body = "".join(
-        f'<div class="pm-col"><h4>{_h(title)} ({len(cells[key])})</h4>{"".join(cells[key])}</div>'
+        f'<div class="pm-col"><h4>{escape(title)} ({len(cells[key])})</h4>'
+        f"{''.join(cells[key])}</div>"
         for key, title in columns.items()
     )
     return f'{_CSS}<div class="pm-board" style="--pm-cols:{len(columns)}">{body}</div>'
@@ -160,65 +145,59 @@ def votes_html(session: Session) -> str:
     """Each member's remaining votes."""
     state = session.state
     parts = [
-        f"{_h(name)}: <b>{state.votes_left(name)}</b>/{state.votes_per_participant}"
+        f"{escape(name)}: <b>{state.votes_left(name)}</b>/{state.votes_per_participant}"
         for name in state.members
     ]
     return "<div><b>Votes left</b> — " + " · ".join(parts) + "</div>"
 
 
 def themes_html(session: Session) -> str:
-    """Themes with their votes and item counts."""
-    rows = "".join(
-        f"<tr><td>{_h(t.id)}</td><td>{_h(t.label)}</td><td>{t.votes}</td>"
-        f"<td>{len(t.item_ids)}</td></tr>"
-        for t in session.theme_summaries()
-    )
-    if not rows:
+    """Themes by priority with their ids, votes and item counts."""
+    data = report_data(session)
+    if not data.themes:
         return "<p>No themes yet.</p>"
-    return (
-        f'{_CSS}<table class="pm-table"><tr><th>id</th><th>theme</th><th>votes</th>'
-        f"<th>items</th></tr>{rows}</table>"
-    )
+    return f"{_CSS}{themes_fragment(data, ids=True)}"
+
+
+def _actions(data: ReportData) -> str:
+    if not data.actions:
+        return "<p>No actions yet.</p>"
+    return f"{_CSS}{actions_fragment(data, ids=True)}"
 
 
 def actions_html(session: Session) -> str:
-    """The actions, flagging missing owners and due dates."""
-    state = session.state
-    labels = {t.id: t.label for t in state.themes.values()}
-    rows = []
-    for a in state.actions.values():
-        missing = missing_plan(a.owner, a.due, a.status)
-        owner = '<span class="pm-missing">missing owner</span>' if "owner" in missing else ""
-        owner = _h(a.owner) if a.owner else owner
-        due = '<span class="pm-missing">missing due date</span>' if "due" in missing else ""
-        due = a.due.isoformat() if a.due else due
-        theme = _h(labels.get(a.theme_id or "", a.theme_id or ""))
-        rows.append(
-            f"<tr><td>{_h(a.id)}</td><td>{_h(a.title)}</td><td>{owner}</td><td>{due}</td>"
-            f"<td>{_h(a.priority or '')}</td><td>{theme}</td></tr>"
-        )
-    if not rows:
-        return "<p>No actions yet.</p>"
-    return (
-        f'{_CSS}<table class="pm-table"><tr><th>id</th><th>action</th><th>owner</th><th>due</th>'
-        f"<th>priority</th><th>theme</th></tr>{''.join(rows)}</table>"
-    )
+    """The actions with their ids, flagging missing owners and due dates."""
+    return _actions(report_data(session))
 
 
 def wrap_up_html(session: Session) -> str:
-    """Top themes by votes, the actions, and what still lacks an owner or a deadline."""
-    summary = session.wrap_up()
+    """The themes by priority, the actions, and what still lacks an owner or a deadline.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pmanalytics import PostMortem
+    >>> s = Session.create(PostMortem(id="pm-1", title="Disk full"), tempfile.mkdtemp(),
+    ...                    participants=["Ana"], facilitator="Cy")
+    >>> _ = s.add_action("Add <alert>", by="Cy")
+    >>> panel = wrap_up_html(s)
+    >>> "Add &lt;alert&gt;: <span class='pm-missing'>missing owner and due</span>" in panel
+    True
+    >>> "Actions (0 of 1 planned)" in panel
+    True
+    """
+    data = report_data(session)
     themes = "".join(
-        f"<li>{_h(t.label)} — {t.votes} votes, {len(t.item_ids)} items</li>"
-        for t in summary.top_themes
+        f"<li>{escape(t.label)} — {t.votes} votes, {t.items} items</li>" for t in data.themes
     )
     flagged = "".join(
-        f"<li>{_h(a.title)}: <span class='pm-missing'>missing {' and '.join(m)}</span></li>"
-        for a, m in summary.unplanned
+        f"<li>{escape(a.title)}: "
+        f"<span class='pm-missing'>missing {' and '.join(a.missing)}</span></li>"
+        for a in data.unplanned
     )
-    planned = len(summary.actions) - len(summary.unplanned)
+    planned = len(data.actions) - len(data.unplanned)
     return (
-        f"{_CSS}<h3>Top themes</h3><ol>{themes or '<li>No themes.</li>'}</ol>"
-        f"<h3>Actions ({planned} of {len(summary.actions)} planned)</h3>{actions_html(session)}"
+        f"{_CSS}<h3>Themes by priority</h3><ol>{themes or '<li>No themes.</li>'}</ol>"
+        f"<h3>Actions ({planned} of {len(data.actions)} planned)</h3>{_actions(data)}"
         + (f"<h4>Not planned yet</h4><ul>{flagged}</ul>" if flagged else "")
     )
