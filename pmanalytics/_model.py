@@ -489,7 +489,7 @@ class Action(_Record):
             return None
         if self.status in ("done", "wont_do"):
             if self.completed_at is None or event_day(self.completed_at) <= day:
-                return self.status  # type: ignore[return-value]
+                return self.status
         return "open"
 
     def is_open_at(self, as_of: date | datetime | str) -> bool:
