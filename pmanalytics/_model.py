@@ -487,9 +487,9 @@ class Action(_Record):
         day = user_date(as_of)
         if self.created_at is not None and event_day(self.created_at) > day:
             return None
-        if self.status in ("done", "wont_do"):
-            if self.completed_at is None or event_day(self.completed_at) <= day:
-                return self.status
+        closed_by_then = self.completed_at is None or event_day(self.completed_at) <= day
+        if self.status in ("done", "wont_do") and closed_by_then:
+            return self.status
         return "open"
 
     def is_open_at(self, as_of: date | datetime | str) -> bool:

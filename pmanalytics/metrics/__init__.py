@@ -41,7 +41,6 @@ from .actions import (
     overdue_actions,
     owner_load,
 )
-from .outcomes import action_recurrence, follow_through, follow_through_rate, prevention
 from .incidents import (
     DURATIONS,
     customer_impact,
@@ -52,6 +51,7 @@ from .incidents import (
     service_period_matrix,
     severity_order,
 )
+from .outcomes import action_recurrence, follow_through, follow_through_rate, prevention
 from .survival import time_to_close_summary, time_to_close_survival
 
 __all__ = [
