@@ -20,8 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmanalytics import Corpus, demo
-from pmanalytics._dashboard_data import build_figures, compute
-from pmanalytics.dashboard import Dashboard
+from pmanalytics.dashboard import Dashboard, build_figures, compute
 
 
 def _best(fn, repeat: int) -> float:

@@ -24,11 +24,13 @@ from pydantic import (
 )
 
 from ._errors import ModelError
+from ._validate import user_date
 
 __all__ = [
     "ACTION_KINDS",
     "ACTION_STATUSES",
     "ITEM_SECTIONS",
+    "OPEN_ACTION_STATUSES",
     "PARTICIPANT_ROLES",
     "POSTMORTEM_STATUSES",
     "TIMELINE_KINDS",
@@ -43,7 +45,9 @@ __all__ = [
     "Theme",
     "TimelineEvent",
     "describe_validation_error",
+    "event_day",
     "format_time",
+    "is_open_status",
     "is_slug",
     "slugify",
 ]
@@ -56,6 +60,8 @@ ITEM_SECTIONS = (
     "ongoing_problem",
     "other",
 )
+#: The statuses of an action still to do; ``done`` and ``wont_do`` close it.
+OPEN_ACTION_STATUSES = ("open", "in_progress")
 #: The template's four sections (``ITEM_SECTIONS`` without ``other``).
 TEMPLATE_SECTIONS = ITEM_SECTIONS[:4]
 ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
@@ -149,6 +155,28 @@ def _single_line(value: str) -> str:
 def as_aware(value: datetime) -> datetime:
     """``value`` with UTC as its zone when it has none."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def is_open_status(status: str) -> bool:
+    """True for a status that leaves an action still to do (``open`` or ``in_progress``).
+
+    Examples
+    --------
+    >>> is_open_status("in_progress"), is_open_status("wont_do")
+    (True, False)
+    """
+    return status in OPEN_ACTION_STATUSES
+
+
+def event_day(moment: datetime) -> date:
+    """The calendar day a timestamp happened on, for the action lifecycle: its UTC date.
+
+    Examples
+    --------
+    >>> event_day(datetime.fromisoformat("2024-01-11T05:00+10:00"))
+    datetime.date(2024, 1, 10)
+    """
+    return as_aware(moment).astimezone(UTC).date()
 
 
 def _string_list(value: Any) -> Any:
@@ -392,6 +420,21 @@ class Theme(_Record):
 class Action(_Record):
     """A follow-up with an owner and a due date.
 
+    The action lifecycle has one home, here; :func:`pmanalytics.metrics.action_status` is
+    its vectorised twin (a property test keeps the two in step).
+
+    Timezone convention
+        ``as_of`` is a calendar day: a ``date``, an ISO string, or a ``datetime``, which
+        means the date on its own clock (``2024-01-11T05:00+10:00`` is 11 January; see
+        :func:`pmanalytics._validate.user_date`). Events during that day count as having
+        happened. A timestamp (``created_at``, ``completed_at``) happened on its UTC date.
+
+    Lifecycle at ``as_of``
+        Before its creation day the action does not exist yet (:meth:`state_at` is None).
+        A ``done`` or ``wont_do`` action is closed from its completion day on (always, when
+        the completion time is unknown); before that day it was still open. An open action
+        with a due date before ``as_of`` is overdue by the days between them.
+
     Examples
     --------
     >>> from datetime import date
@@ -400,6 +443,12 @@ class Action(_Record):
     True
     >>> a.days_overdue(as_of=date(2024, 5, 11))
     10
+    >>> done = Action(id="a2", title="Add disk alert", status="done", due="2024-01-10",
+    ...               completed_at="2024-02-01T09:00Z")
+    >>> done.state_at("2024-01-20"), done.days_overdue("2024-01-20")
+    ('open', 10)
+    >>> done.state_at("2024-02-01"), done.days_overdue("2024-02-01")
+    ('done', 0)
     """
 
     _aliases: ClassVar[dict[str, str]] = {"due_date": "due", "url": "link"}
@@ -419,22 +468,51 @@ class Action(_Record):
 
     @property
     def is_open(self) -> bool:
-        """True while the action is neither done nor dropped."""
-        return self.status in ("open", "in_progress")
+        """True while the status says the action is still to do (``open``, ``in_progress``).
 
-    def is_overdue(self, as_of: date) -> bool:
-        """True when the action is still open and its due date is before ``as_of``."""
+        This reads the status as recorded; use :meth:`is_open_at` for a given day.
+        """
+        return is_open_status(self.status)
+
+    def state_at(self, as_of: date | datetime | str) -> Literal["open", "done", "wont_do"] | None:
+        """``open``, ``done`` or ``wont_do`` at the end of ``as_of``; None before creation.
+
+        Examples
+        --------
+        >>> a = Action(id="a", title="A", status="wont_do", created_at="2024-01-05T10:00Z",
+        ...            completed_at="2024-01-09T10:00Z")
+        >>> a.state_at("2024-01-04"), a.state_at("2024-01-08"), a.state_at("2024-01-09")
+        (None, 'open', 'wont_do')
+        """
+        day = user_date(as_of)
+        if self.created_at is not None and event_day(self.created_at) > day:
+            return None
+        closed_by_then = self.completed_at is None or event_day(self.completed_at) <= day
+        if self.status in ("done", "wont_do") and closed_by_then:
+            return self.status
+        return "open"
+
+    def is_open_at(self, as_of: date | datetime | str) -> bool:
+        """True when the action exists at ``as_of`` and is not closed by then."""
+        return self.state_at(as_of) == "open"
+
+    def days_overdue(self, as_of: date | datetime | str) -> int:
+        """Whole days past the due date at ``as_of`` while open then; 0 when not overdue."""
+        day = user_date(as_of)
+        if self.due is None or not self.is_open_at(day):
+            return 0
+        return max(0, (day - self.due).days)
+
+    def is_overdue(self, as_of: date | datetime | str) -> bool:
+        """True when the action is open at ``as_of`` and its due date is before that day."""
         return self.days_overdue(as_of) > 0
 
-    def days_overdue(self, as_of: date) -> int:
-        """Whole days past the due date as of ``as_of``; 0 when not overdue."""
-        if isinstance(as_of, datetime):
-            as_of = as_of.date()
-        if not isinstance(as_of, date):
-            raise TypeError(f"'as_of' must be a date, got {as_of!r}")
-        if not self.is_open or self.due is None:
-            return 0
-        return max(0, (as_of - self.due).days)
+    def age_days(self, as_of: date | datetime | str) -> int | None:
+        """Whole days from the creation day to ``as_of``; None when creation is unknown."""
+        day = user_date(as_of)
+        if self.created_at is None:
+            return None
+        return (day - event_day(self.created_at)).days
 
     @model_validator(mode="after")
     def _completion_order(self) -> Self:
@@ -589,8 +667,8 @@ class PostMortem(_Record):
         """Total votes of the items grouped under ``theme_id``."""
         return sum(item.votes for item in self.items if item.theme_id == theme_id)
 
-    def overdue_actions(self, as_of: date) -> tuple[Action, ...]:
-        """The actions still open whose due date is before ``as_of``."""
+    def overdue_actions(self, as_of: date | datetime | str) -> tuple[Action, ...]:
+        """The actions open at ``as_of`` whose due date is before it (see :class:`Action`)."""
         return tuple(action for action in self.actions if action.is_overdue(as_of))
 
 

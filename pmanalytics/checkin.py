@@ -28,6 +28,7 @@ import pandas as pd
 from . import metrics
 from ._corpus import Corpus
 from ._errors import PMError
+from ._validate import user_date
 
 __all__ = ["CheckinError", "checkin_markdown", "checkin_table", "markdown_escape"]
 
@@ -45,7 +46,8 @@ COLUMNS = (
 
 
 class CheckinError(PMError, ValueError):
-    """A check-in was asked for an unknown incident or team, or with both or neither."""
+    """A check-in was asked for an unknown incident or team, with both or neither, or with a
+    date that is not one."""
 
 
 def _select(corpus: Corpus, incident: str | None, team: str | None) -> list[str]:
@@ -77,7 +79,9 @@ def checkin_table(
     Parameters
     ----------
     corpus : Corpus
-    as_of : date or "YYYY-MM-DD"
+    as_of : date, datetime or "YYYY-MM-DD"
+        The day of the check-in (a datetime means its own calendar day); an action's
+        status and days overdue are those of :meth:`pmanalytics.Action.state_at` then.
     incident : str, optional
         A post-mortem's id.
     team : str, optional
@@ -91,10 +95,9 @@ def checkin_table(
         theme has started since the action was created) and ``recurrence`` (which, in
         words), most overdue first within each incident.
     """
-    day = metrics.to_date(as_of)
+    day = user_date(as_of, error=CheckinError)
     ids = _select(corpus, incident, team)
-    part = metrics.filter_corpus(corpus, metrics.Filters())
-    status = metrics.action_status(part, day)
+    status = metrics.action_status(corpus, day)
     status = status[status["incident_id"].isin(ids)]
     recurrence = metrics.action_recurrence(corpus, day)
     merged = status.merge(recurrence, on=["incident_id", "action_id"], how="left")
@@ -178,7 +181,7 @@ def checkin_markdown(
     | Add alert | ana | open | 2024-01-15 | 5 | no |
     <BLANKLINE>
     """
-    day = metrics.to_date(as_of)
+    day = user_date(as_of, error=CheckinError)
     table = checkin_table(corpus, day, incident=incident, team=team)
     subject = incident if incident is not None else f"team {team}"
     open_ = int((~table["status"].isin(["done", "wont_do"])).sum())

@@ -16,19 +16,30 @@ from typing import Any
 import pandas as pd
 
 from ._corpus import load
-from ._errors import IngestError, PMError
+from ._errors import ArgumentError, IngestError, PMError
+from ._validate import check_int, user_date
 
 __all__ = ["main"]
 
 
 def _positive_int(text: str) -> int:
+    """An argparse type: an int >= 1 (checked by :func:`pmanalytics._validate.check_int`)."""
     try:
-        value = int(text)
+        value: object = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive int, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive int, got {value}")
-    return value
+        value = text
+    try:
+        return check_int("--incidents", value, minimum=1)
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date(text: str) -> date:
+    """An argparse type: a day, by :func:`pmanalytics._validate.user_date`."""
+    try:
+        return user_date(text, "--as-of")
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -181,13 +192,6 @@ def _format_stats(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
-
-
 def _as_of(args: argparse.Namespace) -> date:
     """The date given with --as-of, or today (UTC): the only place a "now" is read."""
     given: date | None = args.as_of
@@ -195,10 +199,10 @@ def _as_of(args: argparse.Namespace) -> date:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .dashboard import Dashboard
+    from .dashboard import compute, write_report
 
     as_of = _as_of(args)
-    target = Dashboard(load(args.path), as_of=as_of).to_html(args.html)
+    target = write_report(args.html, compute(load(args.path), as_of))
     print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, as of {as_of})")
     return 0
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 
 import pytest
 
@@ -117,6 +119,12 @@ def test_cli_checkin_prints_markdown(folder, capsys):
     assert "## pm-3 — DB again" in out
 
 
+def test_the_check_in_day_of_a_datetime_is_its_own_calendar_day(corpus):
+    # 2024-04-01 05:00+10:00 is 31 March in UTC; the check-in is of 1 April (issue 9)
+    late = checkin_table(corpus, "2024-04-01T05:00+10:00", incident="pm-1")
+    assert late.set_index("action_id").loc["a-1", "days_overdue"] == 77
+
+
 def test_cli_checkin_unknown_incident_fails_cleanly(folder, capsys):
     assert main(["checkin", str(folder), "--incident", "pm-9", "--as-of", AS_OF]) == 1
     assert "'incident' 'pm-9' is not in this corpus" in capsys.readouterr().err
@@ -147,7 +155,7 @@ def test_cli_actions_csv_neutralises_formulas(folder, capsys):
 def test_cli_rejects_a_bad_date(folder, capsys):
     with pytest.raises(SystemExit):
         main(["actions", str(folder), "--as-of", "01/04/2024"])
-    assert "must be a date YYYY-MM-DD, got '01/04/2024'" in capsys.readouterr().err
+    assert "must be a date (YYYY-MM-DD), got '01/04/2024'" in capsys.readouterr().err
 
 
 def test_cli_report_writes_the_html_export(folder, tmp_path, capsys):
@@ -157,6 +165,22 @@ def test_cli_report_writes_the_html_export(folder, tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     assert text.count("Plotly.newPlot") == 6
     assert "3 incidents · 4 actions" in text
+
+
+def test_cli_report_runs_without_ipywidgets(folder, tmp_path):
+    out = tmp_path / "report.html"
+    script = (
+        "import sys\n"
+        "sys.modules['ipywidgets'] = None  # importing it now raises ImportError\n"
+        "from pmanalytics.cli import main\n"
+        f"code = main(['report', {str(folder)!r}, '--html', {str(out)!r}, '--as-of', {AS_OF!r}])\n"
+        "assert 'ipywidgets' not in {m.split('.')[0] for m, v in sys.modules.items() if v}\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout
+    assert "3 incidents · 4 actions" in out.read_text(encoding="utf-8")
 
 
 def test_a_check_in_before_completion_shows_the_action_as_open():

@@ -69,7 +69,7 @@ def test_bad_arguments_are_rejected_with_the_value(tmp_path, capsys):
     with pytest.raises(SystemExit) as exited:
         main(["demo", str(tmp_path), "--incidents", "-1"])
     assert exited.value.code == 2
-    assert "must be a positive int, got -1" in capsys.readouterr().err
+    assert "must be an int >= 1, got -1" in capsys.readouterr().err
 
 
 def test_demo_writes_a_corpus_that_validates(tmp_path, capsys):

@@ -10,8 +10,15 @@ from plotly.offline import get_plotlyjs
 
 from pmanalytics import Action, Corpus, PMError, PostMortem
 from pmanalytics import metrics as m
-from pmanalytics._dashboard_data import FIGURES, build_figures, compute, options
-from pmanalytics.dashboard import Dashboard, figure_output
+from pmanalytics.dashboard import (
+    FIGURES,
+    Dashboard,
+    build_figures,
+    compute,
+    figure_output,
+    options,
+    overdue_table,
+)
 
 AS_OF = date(2024, 6, 30)
 
@@ -100,6 +107,15 @@ def test_user_text_is_escaped_in_the_widgets(corpus):
     board = Dashboard(corpus, as_of=AS_OF)
     assert "<b>now</b>" not in board.overdue_table.value
     assert "Alert &lt;b&gt;now&lt;/b&gt;" in board.overdue_table.value
+
+
+def test_the_widget_and_the_export_render_the_same_overdue_table(corpus, tmp_path):
+    board = Dashboard(corpus, as_of=AS_OF)
+    board.services.value = ("db",)
+    assert board.overdue_table.value == overdue_table(board.data, limit=15)
+    page = board.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert overdue_table(board.data) in page
+    assert board.data.frames["overdue"]["incident_id"].tolist() == ["pm-5", "pm-6", "pm-7"]
 
 
 def test_to_html_is_one_self_contained_file(corpus, tmp_path):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmanalytics import Action, Corpus, Item, PMError, PostMortem, Theme
 from pmanalytics import metrics as m
@@ -438,8 +440,8 @@ def test_incidents_without_a_start_only_pass_without_a_date_filter():
         (lambda c: m.action_status(c, "soon"), "'as_of' must be a date (YYYY-MM-DD), got 'soon'"),
         (lambda c: m.open_summary(c, 20240101), "got 20240101"),
         (lambda c: m.follow_through(c, "2024-01-01", -1),
-         "'within_days' must be a non-negative int, got -1"),
-        (lambda c: m.duration_histogram(c, 0), "'bins_per_decade' must be a positive int, got 0"),
+         "'within_days' must be an int >= 0, got -1"),
+        (lambda c: m.duration_histogram(c, 0), "'bins_per_decade' must be an int >= 1, got 0"),
         (lambda c: m.filter_corpus(c, m.Filters(start=date(2024, 2, 1), end=date(2024, 1, 1))),
          "'start' 2024-02-01 is after 'end' 2024-01-01"),
     ],
@@ -475,3 +477,79 @@ def test_burnup_counts_closures_without_a_time_so_open_matches_the_status():
     table = burnup(corpus, "2024-02-15", "month")
     assert table[["created", "closed", "open"]].values.tolist()[-1] == [3, 2, 1]
     assert open_summary(corpus, "2024-02-15")["open"] == 1
+
+
+# --------------------------------------------------------------------------- lifecycle twin
+
+_BASE = datetime(2024, 1, 1, tzinfo=UTC)
+_zones = st.integers(-12 * 4, 14 * 4).map(lambda q: timezone(timedelta(minutes=15 * q)))
+_offsets = st.integers(0, 90 * 24 * 60)  # minutes within about three months
+
+
+@st.composite
+def _actions(draw, index):
+    created = draw(st.none() | _offsets)
+    completed = draw(st.none() | _offsets)
+    if created is not None and completed is not None and completed < created:
+        created, completed = completed, created
+
+    def stamp(minutes):
+        if minutes is None:
+            return None
+        return (_BASE + timedelta(minutes=minutes)).astimezone(draw(_zones))
+
+    return Action(
+        id=f"a{index}",
+        title="A",
+        status=draw(st.sampled_from(["open", "in_progress", "done", "wont_do"])),
+        due=draw(st.none() | st.integers(-10, 100).map(lambda d: date(2024, 1, 1) + timedelta(d))),
+        created_at=stamp(created),
+        completed_at=stamp(completed),
+    )
+
+
+_as_ofs = st.one_of(
+    st.integers(-5, 100).map(lambda d: date(2024, 1, 1) + timedelta(d)),
+    st.builds(lambda m, z: (_BASE + timedelta(minutes=m)).astimezone(z), _offsets, _zones),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    actions=st.integers(1, 8).flatmap(lambda n: st.tuples(*[_actions(i) for i in range(n)])),
+    as_of=_as_ofs,
+)
+def test_action_status_agrees_with_the_model_lifecycle(actions, as_of):
+    corpus = Corpus.from_postmortems([pm("p", actions=list(actions))])
+    status = m.action_status(corpus, as_of).set_index("action_id")
+    for action in actions:
+        state = action.state_at(as_of)
+        if state is None:
+            assert action.id not in status.index
+            assert not action.is_overdue(as_of)
+            continue
+        row = status.loc[action.id]
+        assert row["state"] == state
+        assert bool(row["is_open"]) == action.is_open_at(as_of) == (state == "open")
+        assert row["days_overdue"] == action.days_overdue(as_of)
+        assert bool(row["is_overdue"]) == action.is_overdue(as_of)
+        age = action.age_days(as_of)
+        assert (pd.isna(row["age_days"]) and age is None) or row["age_days"] == age
+    overdue = {a.id for a in pm("p", actions=list(actions)).overdue_actions(as_of)}
+    assert set(m.overdue_actions(corpus, as_of)["action_id"]) == overdue
+
+
+def test_the_issue_examples_give_one_answer_everywhere():
+    done_late = act("a", status="done", due="2024-01-10", created_at="2024-01-02T00:00Z",
+                    completed_at="2024-02-01T09:00Z")  # fmt: skip
+    corpus = Corpus.from_postmortems([pm("p", actions=[done_late])])
+    row = m.action_status(corpus, date(2024, 1, 20)).iloc[0]
+    assert (row["state"], row["days_overdue"]) == ("open", 10)
+    assert done_late.days_overdue(date(2024, 1, 20)) == 10
+
+    due = act("b", due="2024-01-10")
+    corpus = Corpus.from_postmortems([pm("p", actions=[due])])
+    as_of = datetime.fromisoformat("2024-01-11T05:00+10:00")  # 10 January in UTC
+    assert m.action_status(corpus, as_of).iloc[0]["days_overdue"] == 1
+    assert due.days_overdue(as_of) == 1
+    assert m.to_date(as_of) == date(2024, 1, 11)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 import pmanalytics as pm
-from pmanalytics import Action, Item, ModelError, PMError, PostMortem, Theme
+from pmanalytics import Action, ArgumentError, Item, ModelError, PMError, PostMortem, Theme
 
 
 def test_errors_share_one_root_and_are_value_errors():
@@ -170,10 +170,38 @@ def test_overdue_is_computed_as_of_a_date_the_caller_passes():
     done = action.model_copy(update={"id": "a3", "status": "done"})
     assert not done.is_overdue(as_of=date(2030, 1, 1))
     assert not Action(id="a2", title="x").is_overdue(as_of=date(2030, 1, 1))
-    with pytest.raises(TypeError, match="'as_of' must be a date"):
-        action.is_overdue(as_of="2024-05-02")  # type: ignore[arg-type]
+    # as_of is read like every user date (pmanalytics._validate.user_date): an ISO string
+    # is the same day, anything else is an ArgumentError naming the parameter
+    assert action.is_overdue(as_of="2024-05-02")
+    with pytest.raises(ArgumentError, match="'as_of' must be a date"):
+        action.is_overdue(as_of="soon")
     p = PostMortem(id="a", title="t", actions=[action, done])
     assert p.overdue_actions(date(2024, 6, 1)) == (action,)
+
+
+def test_a_done_action_was_open_and_overdue_before_its_completion_day():
+    # issue 9: done, completed 2024-02-01, due 2024-01-10, seen at 2024-01-20
+    action = Action(id="a", title="x", status="done", due=date(2024, 1, 10),
+                    created_at="2024-01-02T09:00Z", completed_at="2024-02-01T09:00Z")  # fmt: skip
+    assert action.state_at(date(2024, 1, 20)) == "open"
+    assert action.is_open_at(date(2024, 1, 20))
+    assert action.days_overdue(date(2024, 1, 20)) == 10
+    assert PostMortem(id="p", title="t", actions=[action]).overdue_actions(date(2024, 1, 20)) == (
+        action,
+    )
+    assert action.state_at(date(2024, 2, 1)) == "done"  # completed during that day
+    assert action.days_overdue(date(2024, 2, 1)) == 0
+    assert action.state_at(date(2024, 1, 1)) is None  # not created yet
+    assert not action.is_overdue(date(2024, 1, 1))
+    assert action.age_days(date(2024, 1, 20)) == 18
+
+
+def test_a_datetime_as_of_means_its_own_calendar_day():
+    # issue 9: 2024-01-11 05:00+10:00 is 11 January (it is 10 January in UTC)
+    action = Action(id="a", title="x", due=date(2024, 1, 10))
+    as_of = datetime.fromisoformat("2024-01-11T05:00+10:00")
+    assert action.days_overdue(as_of) == 1
+    assert action.is_overdue(as_of)
 
 
 def test_completion_before_creation_is_rejected():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .._model import is_open_status
 from .errors import NotAllowedError, UnknownIdError
 
 __all__ = [
@@ -148,7 +149,8 @@ def check_known(kind: str, what: str, key: Any, known: Iterable[str]) -> None:
 def missing_plan(owner: str | None, due: date | None, status: str = "open") -> tuple[str, ...]:
     """What an action lacks to count as planned: ``owner`` and/or ``due``.
 
-    Only actions still to be done need a plan: a done or dropped one lacks nothing.
+    Only actions still to be done need a plan (:func:`pmanalytics._model.is_open_status`,
+    the lifecycle's rule): a done or dropped one lacks nothing.
     The wrap-up, the app and the reports all ask this one function.
 
     Examples
@@ -158,6 +160,6 @@ def missing_plan(owner: str | None, due: date | None, status: str = "open") -> t
     >>> missing_plan(None, None, status="wont_do")
     ()
     """
-    if status in ("done", "wont_do"):
+    if not is_open_status(status):
         return ()
     return tuple(name for name, value in (("owner", owner), ("due", due)) if not value)

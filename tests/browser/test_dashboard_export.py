@@ -5,8 +5,7 @@ from __future__ import annotations
 from plotly.offline import get_plotlyjs
 
 from pmanalytics import Action, Corpus, PostMortem
-from pmanalytics._dashboard_data import FIGURES
-from pmanalytics.dashboard import Dashboard
+from pmanalytics.dashboard import FIGURES, Dashboard
 
 EVIL = "<img src=x onerror=alert(1)></script><script>window.pwned=1</script>"
 

@@ -1,10 +1,11 @@
 """An interactive dashboard of incident trends and action follow-through (ipywidgets).
 
 Filters (date range, services, teams, severities) update every figure in place: each figure
-lives in its own :class:`ipywidgets.Output` whose content is replaced. The numbers come from
-:func:`pmanalytics._dashboard_data.compute` (pure, tested without widgets); the filtering rule
-is :func:`pmanalytics.metrics.filter_corpus`. ``to_html`` writes the same view as one
-self-contained HTML file.
+lives in its own :class:`ipywidgets.Output` whose content is replaced. Everything shown comes
+from one :class:`~pmanalytics.dashboard.data.DashboardData` (:func:`.data.compute`, pure and
+tested without widgets); the overdue table is rendered by :func:`.html.overdue_table`, as in
+the export; the filtering rule is :class:`pmanalytics.corpus.filters.Filters`. ``to_html``
+writes the same view as one self-contained HTML file.
 
 Examples
 --------
@@ -25,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 import plotly.graph_objects as go
 
-from . import metrics
-from ._corpus import Corpus
-from ._dashboard_data import (
+from .. import metrics
+from .._corpus import Corpus
+from ..corpus.filters import FilterError, Filters
+from .data import (
     FIGURES,
     DashboardData,
     build_figures,
@@ -38,14 +39,9 @@ from ._dashboard_data import (
     options,
     summary_line,
 )
-from ._dashboard_html import PLOT_CONFIG, write_html
-from ._errors import PMError
+from .html import PLOT_CONFIG, TITLE, overdue_table, write_html
 
-__all__ = ["Dashboard", "DashboardError", "figure_output"]
-
-
-class DashboardError(PMError, ValueError):
-    """The dashboard was given an invalid parameter."""
+__all__ = ["Dashboard", "figure_output"]
 
 
 def figure_output(figure: go.Figure) -> dict[str, Any]:
@@ -58,10 +54,6 @@ def figure_output(figure: go.Figure) -> dict[str, Any]:
         "data": {"application/vnd.plotly.v1+json": spec, "text/plain": f"<Figure: {title}>"},
         "metadata": {},
     }
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None or bool(pd.isna(value)) else str(value)
 
 
 class Dashboard:
@@ -86,7 +78,7 @@ class Dashboard:
     summary : ipywidgets.HTML
         The headline numbers.
     outputs : dict of ipywidgets.Output
-        One per figure, by name (see ``pmanalytics._dashboard_data.FIGURES``).
+        One per figure, by name (see ``pmanalytics.dashboard.FIGURES``).
     data : DashboardData
         What is shown now; ``figures`` the current plotly figures.
     """
@@ -99,12 +91,9 @@ class Dashboard:
         freq: metrics.Freq = "month",
         within_days: int = 30,
     ) -> None:
-        if not isinstance(corpus, Corpus):
-            raise DashboardError(f"'corpus' must be a Corpus, got {type(corpus).__name__}")
-        if freq not in ("week", "month", "quarter"):
-            raise DashboardError(f"'freq' must be one of week, month, quarter, got {freq!r}")
+        self.data: DashboardData = compute(corpus, as_of, freq=freq, within_days=within_days)
         self.corpus = corpus
-        self.as_of = metrics.to_date(as_of)
+        self.as_of = self.data.as_of
         self.freq: metrics.Freq = freq
         self.within_days = within_days
         choice = options(corpus)
@@ -127,8 +116,7 @@ class Dashboard:
             output.add_class(f"pm-figure-{name}")
         self.figures: dict[str, go.Figure] = {}
         self._muted = False
-        self.data: DashboardData = compute(corpus, self.as_of, freq=freq, within_days=within_days)
-        self.update()
+        self._show(self.data)
         for widget in self._filter_widgets().values():
             widget.observe(self._on_change, names="value")
         self.reset.on_click(self._on_reset)
@@ -143,12 +131,15 @@ class Dashboard:
         }
 
     @property
-    def filters(self) -> metrics.Filters:
-        """The filters the widgets hold now (a full date range counts as no date filter)."""
+    def filters(self) -> Filters:
+        """The filters the widgets hold now (a full date range counts as no date filter).
+
+        Raises :class:`~pmanalytics.corpus.filters.FilterError` for a start after the end.
+        """
         start, end = self.start.value, self.end.value
         if (start, end) == self._defaults:
             start = end = None
-        return metrics.Filters(
+        return Filters(
             start=start,
             end=end,
             services=tuple(self.services.value),
@@ -173,31 +164,22 @@ class Dashboard:
 
     def update(self) -> None:
         """Recompute for the current filters and replace every figure in place."""
-        filters = self.filters
-        if filters.start and filters.end and filters.start > filters.end:
+        try:
+            filters = self.filters
+        except FilterError:
             self.summary.value = "<b>The start date is after the end date.</b>"
             return
-        self.data = compute(
-            self.corpus, self.as_of, filters, freq=self.freq, within_days=self.within_days
+        self._show(
+            compute(self.corpus, self.as_of, filters, freq=self.freq, within_days=self.within_days)
         )
-        self.figures = build_figures(self.data)
+
+    def _show(self, data: DashboardData) -> None:
+        self.data = data
+        self.figures = build_figures(data)
         for name, output in self.outputs.items():
             output.outputs = (figure_output(self.figures[name]),)
-        self.summary.value = html.escape(summary_line(self.data))
-        overdue = self.data.frames["overdue"].head(15)
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(_cell(v))}</td>"
-                for v in (r.owner, r.team, r.days_overdue, r.title, r.incident_id)
-            )
-            + "</tr>"
-            for r in overdue.itertuples(index=False)
-        )
-        self.overdue_table.value = (
-            "<table><tr><th>owner</th><th>team</th><th>days overdue</th><th>action</th>"
-            f"<th>incident</th></tr>{rows}</table>"
-        )
+        self.summary.value = html.escape(summary_line(data))
+        self.overdue_table.value = overdue_table(data, limit=15)
 
     @property
     def widget(self) -> widgets.Widget:
@@ -236,9 +218,7 @@ class Dashboard:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
-    def to_html(
-        self, path: str | os.PathLike[str], *, title: str = "Post-mortem trends and actions"
-    ) -> Path:
+    def to_html(self, path: str | os.PathLike[str], *, title: str = TITLE) -> Path:
         """Write the current view as one self-contained HTML file (no network needed).
 
         Examples

@@ -1,7 +1,8 @@
-"""What the dashboard shows, computed once for every front end (widgets, HTML export, CLI).
+"""What the dashboard shows, computed once for every front end (widget, HTML export, CLI).
 
-:func:`compute` is pure: a corpus, a date and filters in; plain frames and numbers out.
-:func:`build_figures` turns that into plotly figures; nothing here touches widgets or files.
+:func:`compute` is pure: a corpus, a date and filters in; a :class:`DashboardData` out, with
+plain frames and numbers. :func:`build_figures` turns that into plotly figures. Nothing here
+touches widgets or files: :mod:`.html` renders the data as a page, :mod:`.widget` in Jupyter.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import metrics
-from ._corpus import Corpus
-from .plots import _trends as plots
+from .. import metrics
+from .._corpus import Corpus
+from .._errors import PMError
+from .._validate import check_choice, check_int, user_date
+from ..corpus.filters import Filters
+from ..plots import _trends as plots
 
 #: The figures, in display order, with their titles.
 FIGURES: dict[str, str] = {
@@ -26,9 +30,20 @@ FIGURES: dict[str, str] = {
     "overdue": "Open and overdue actions",
     "survival": "Time to close (Kaplan-Meier, open actions censored)",
 }
-OVERDUE_COLUMNS = (
-    *("incident_id", "action_id", "title", "owner", "team", "due_date", "days_overdue"),
-)
+#: The columns of the overdue-actions table, with the header each front end shows.
+OVERDUE_COLUMNS: dict[str, str] = {
+    "owner": "owner",
+    "team": "team",
+    "days_overdue": "days overdue",
+    "due_date": "due",
+    "title": "action",
+    "incident_id": "incident",
+    "action_id": "action id",
+}
+
+
+class DashboardError(PMError, ValueError):
+    """The dashboard was given an invalid parameter."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ class DashboardData:
     """Everything the dashboard displays for one corpus, date and set of filters."""
 
     as_of: date
-    filters: metrics.Filters
+    filters: Filters
     summary: dict[str, Any]
     frames: dict[str, pd.DataFrame] = field(repr=False)
 
@@ -55,20 +70,23 @@ def options(corpus: Corpus) -> dict[str, Any]:
         "services": sorted({str(s) for s in incidents["services"].explode().dropna()}),
         "teams": sorted({str(t) for t in incidents["teams"].explode().dropna()}),
         "severities": metrics.severity_order(incidents),
-        "start": metrics.to_date(started.min()) if len(started) else None,
-        "end": metrics.to_date(started.max()) if len(started) else None,
+        "start": started.min().date() if len(started) else None,  # started_at is UTC
+        "end": started.max().date() if len(started) else None,
     }
 
 
 def compute(
     corpus: Corpus,
     as_of: date | str,
-    filters: metrics.Filters | None = None,
+    filters: Filters | None = None,
     *,
     freq: metrics.Freq = "month",
     within_days: int = 30,
 ) -> DashboardData:
     """The dashboard's numbers and tables for ``corpus`` restricted by ``filters``.
+
+    ``frames["overdue"]`` is the overdue-actions table every front end shows (the columns
+    of :data:`OVERDUE_COLUMNS`, most overdue first).
 
     Examples
     --------
@@ -76,8 +94,12 @@ def compute(
     >>> data.summary["incidents"], sorted(data.frames)[:3]
     (0, ['burnup', 'duration_summary', 'durations'])
     """
-    day = metrics.to_date(as_of)
-    filters = filters or metrics.Filters()
+    if not isinstance(corpus, Corpus):
+        raise DashboardError(f"'corpus' must be a Corpus, got {type(corpus).__name__}")
+    day = user_date(as_of, error=DashboardError)
+    check_choice("freq", freq, ("week", "month", "quarter"), error=DashboardError)
+    check_int("within_days", within_days, minimum=0, error=DashboardError)
+    filters = filters or Filters()
     part = metrics.filter_corpus(corpus, filters)
     status = metrics.action_status(part, day)
     durations = metrics.duration_summary(part)
@@ -155,14 +177,14 @@ def summary_line(data: DashboardData) -> str:
     )
 
 
-def describe_filters(filters: metrics.Filters) -> str:
+def describe_filters(filters: Filters) -> str:
     """The filters in words.
 
     Examples
     --------
-    >>> describe_filters(metrics.Filters(services=("api",)))
+    >>> describe_filters(Filters(services=("api",)))
     'services: api'
-    >>> describe_filters(metrics.Filters())
+    >>> describe_filters(Filters())
     'all incidents'
     """
     parts = []

@@ -1,4 +1,7 @@
-"""The dashboard as one self-contained HTML file: plotly.js embedded once, no network."""
+"""The dashboard as one self-contained HTML file: plotly.js embedded once, no network.
+
+Also the overdue-actions table as HTML, which the widget shows too (one renderer).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,20 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from ._atomic import atomic_write_text
-from ._dashboard_data import FIGURES, DashboardData, describe_filters, summary_line
+from .._atomic import atomic_write_text
+from .data import (
+    FIGURES,
+    OVERDUE_COLUMNS,
+    DashboardData,
+    build_figures,
+    describe_filters,
+    summary_line,
+)
+
+__all__ = ["PLOT_CONFIG", "TITLE", "overdue_table", "render_html", "write_html", "write_report"]
+
+#: The page title unless one is given.
+TITLE = "Post-mortem trends and actions"
 
 #: Blocks every network fetch, even one plotly.js might attempt (fonts, topojson).
 _CSP = (
@@ -30,8 +45,8 @@ th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left;
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def _table(frame: pd.DataFrame, limit: int = 200) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+def _table(frame: pd.DataFrame, headers: list[str], limit: int) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in headers)
     rows = []
     for record in frame.head(limit).itertuples(index=False):
         cells = []
@@ -39,11 +54,26 @@ def _table(frame: pd.DataFrame, limit: int = 200) -> str:
             if isinstance(value, pd.Timestamp):
                 text = value.date().isoformat()
             else:
-                text = "" if pd.isna(value) else str(value)
+                text = "" if value is None or bool(pd.isna(value)) else str(value)
             cells.append(f"<td>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p>… and {len(frame) - limit} more.</p>" if len(frame) > limit else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def overdue_table(data: DashboardData, limit: int = 200) -> str:
+    """The overdue actions of ``data`` as an HTML table (every cell escaped), most overdue
+    first, at most ``limit`` rows and a line saying how many more.
+
+    Examples
+    --------
+    >>> from pmanalytics import Corpus
+    >>> from pmanalytics.dashboard import compute
+    >>> overdue_table(compute(Corpus(), "2024-01-01"))[:61]
+    '<table><thead><tr><th>owner</th><th>team</th><th>days overdue'
+    """
+    frame = data.frames["overdue"].loc[:, list(OVERDUE_COLUMNS)]
+    return _table(frame, list(OVERDUE_COLUMNS.values()), limit)
 
 
 def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) -> str:
@@ -75,7 +105,7 @@ def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) 
             *charts,
             "</div>",
             f"<h2>Overdue actions ({len(overdue)})</h2>",
-            _table(overdue),
+            overdue_table(data),
             "</body></html>",
         ]
     )
@@ -88,3 +118,18 @@ def write_html(
     target = Path(path)
     atomic_write_text(target, render_html(data, figures, title))
     return target
+
+
+def write_report(path: str | os.PathLike[str], data: DashboardData, title: str = TITLE) -> Path:
+    """Write ``data`` as the self-contained page, building its figures (no ipywidgets).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from pmanalytics import Corpus
+    >>> from pmanalytics.dashboard import compute
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+    >>> write_report(out, compute(Corpus(), "2024-01-01")).stat().st_size > 1_000_000
+    True
+    """
+    return write_html(path, data, build_figures(data), title)
