@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._model import ITEM_SECTIONS
-from .._validate import check_int, check_number
+from .._validate import check_choice, check_int, check_number
 from ._corpus_words import Corpus, check_corpus, corpus_stop_words
 from ._errors import ThemeError
 from ._estimator import ThemeSuggester
@@ -59,12 +59,9 @@ def _check_since(since: object) -> pd.Timestamp | None:
 def _check_sections(sections: object) -> tuple[str, ...]:
     if isinstance(sections, str) or not isinstance(sections, Sequence) or not sections:
         raise ThemeError(f"'sections' must be a non-empty tuple of section names, got {sections!r}")
-    for section in sections:
-        if section not in ITEM_SECTIONS:
-            raise ThemeError(
-                f"'sections' must name sections among {', '.join(ITEM_SECTIONS)}, got {section!r}"
-            )
-    return tuple(str(section) for section in sections)
+    return tuple(
+        check_choice("sections", section, ITEM_SECTIONS, error=ThemeError) for section in sections
+    )
 
 
 def recurring_problems(
