@@ -318,12 +318,12 @@ def test_progress_bar_is_shown_only_when_asked_or_for_large_corpora(
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: demo.generate(-1, 1), "'n_incidents' must be a positive int, got -1"),
-        (lambda: demo.generate(0, 1), "'n_incidents' must be a positive int, got 0"),
-        (lambda: demo.generate(2.5, 1), "'n_incidents' must be a positive int, got 2.5"),
-        (lambda: demo.generate(True, 1), "'n_incidents' must be a positive int, got True"),
-        (lambda: demo.generate(5, -3), "'seed' must be a non-negative int, got -3"),
-        (lambda: demo.generate(5, "7"), "'seed' must be a non-negative int, got '7'"),
+        (lambda: demo.generate(-1, 1), "'n_incidents' must be an int >= 1, got -1"),
+        (lambda: demo.generate(0, 1), "'n_incidents' must be an int >= 1, got 0"),
+        (lambda: demo.generate(2.5, 1), "'n_incidents' must be an int >= 1, got 2.5"),
+        (lambda: demo.generate(True, 1), "'n_incidents' must be an int >= 1, got True"),
+        (lambda: demo.generate(5, -3), "'seed' must be an int >= 0, got -3"),
+        (lambda: demo.generate(5, "7"), "'seed' must be an int >= 0, got '7'"),
         (
             lambda: demo.generate(5, 1, start="2024-01-01"),
             "'start' must be a date (not a datetime), got '2024-01-01'",
@@ -338,11 +338,11 @@ def test_progress_bar_is_shown_only_when_asked_or_for_large_corpora(
         ),
         (
             lambda: demo.write_corpus("x", 5, 1, progress="yes"),
-            "'progress' must be True, False or None, got 'yes'",
+            "'progress' must be True or False, got 'yes'",
         ),
         (
             lambda: demo.write_corpus("x", 5, 1, workers=0),
-            "'workers' must be a positive int or None, got 0",
+            "'workers' must be an int >= 1, got 0",
         ),
     ],
 )
@@ -350,6 +350,7 @@ def test_invalid_parameters_are_named_with_their_value(call, message: str) -> No
     with pytest.raises(ValueError) as caught:
         call()
     assert str(caught.value) == message
+    assert isinstance(caught.value, pm.PMError)
 
 
 def test_out_folder_must_not_be_a_file(tmp_path: Path) -> None:
@@ -357,6 +358,32 @@ def test_out_folder_must_not_be_a_file(tmp_path: Path) -> None:
     target.write_text("hello")
     with pytest.raises(ValueError, match=r"'out_folder' must be a folder, got the file '.*taken'"):
         demo.write_corpus(target, 3, seed=1)
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def test_the_vocabulary_is_read_from_package_data() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from pmanalytics.demo import _vocabulary
+
+    data = resources.files("pmanalytics.demo").joinpath(_vocabulary.VOCABULARY_FILE)
+    assert data.is_file()
+    raw = yaml.safe_load(data.read_text(encoding="utf-8"))
+    assert _vocabulary.load_vocabulary() == raw
+    assert tuple((p["id"], p["label"]) for p in raw["problems"]) == demo.PROBLEMS
+    assert [s.key for s in _vocabulary.SCENARIOS] == [s["key"] for s in raw["scenarios"]]
+    assert {slot: tuple(words) for slot, words in raw["fill"].items()} == _vocabulary.FILL
+    assert _vocabulary.BACKGROUND["went_well"][0] == tuple(raw["background"]["went_well"][0])
+    # ... and not from Python literals: no phrase of it is written in the package's code.
+    code = "\n".join(
+        path.read_text(encoding="utf-8") for path in (Path(demo.__file__).parent).glob("*.py")
+    )
+    for problem in raw["problems"]:
+        assert problem["label"] not in code and problem["ongoing"][0] not in code
 
 
 # --------------------------------------------------------------------------- data/

@@ -100,6 +100,43 @@ def test_estimator_follows_scikit_learn_conventions() -> None:
         ThemeSuggester().predict(DNS)
 
 
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_estimator_cloneable",
+        "check_estimator_tags_renamed",
+        "check_valid_tag_types",
+        "check_estimator_repr",
+        "check_no_attributes_set_in_init",
+        "check_parameters_default_constructible",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_do_not_raise_errors_in_init_or_set_params",
+        "check_mixin_order",
+    ],
+)
+def test_estimator_passes_scikit_learns_api_checks(check: str) -> None:
+    # check_estimator itself feeds numeric arrays; these are its checks that need no fit.
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("ThemeSuggester", ThemeSuggester(n_themes=2))
+
+
+def test_fit_keeps_parameters_and_sets_only_trailing_underscore_attributes() -> None:
+    from sklearn.base import clone
+
+    model = ThemeSuggester(n_themes=2, stop_words=("x",), random_state=3)
+    before, attributes = model.get_params(), set(vars(model))
+    assert model.fit(DNS + DISK + OTHER) is model
+    assert model.get_params() == before
+    added = set(vars(model)) - attributes
+    assert added and all(name.endswith("_") for name in added)
+    fresh = clone(model)
+    assert fresh.get_params() == before and not hasattr(fresh, "labels_")
+    with pytest.raises(ThemeError, match="unknown parameter 'n_clusters'"):
+        model.set_params(n_clusters=3)
+
+
 def test_a_note_that_fits_no_theme_stays_unassigned() -> None:
     model = ThemeSuggester().fit(DNS + DISK + OTHER)
     assert model.labels_[-1] == -1

@@ -17,7 +17,7 @@ _NEEDED = ("label", "incident_ids", "seen_at")
 
 
 def _check(recurring: pd.DataFrame, extra: tuple[str, ...] = ()) -> None:
-    from pmanalytics._themes_text import ThemeError
+    from pmanalytics.themes import ThemeError
 
     if not isinstance(recurring, pd.DataFrame):
         raise ThemeError(

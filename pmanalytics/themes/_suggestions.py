@@ -1,29 +1,8 @@
-"""Suggest themes for notes and find recurring problems across incidents, explainably.
+"""Theme suggestions for a session's notes, and the facilitator's edits (private module).
 
-Notes become vectors (TF-IDF over words and word pairs, with a stop-list for
-incident boilerplate, reduced by truncated SVD; or, optionally, a local
-sentence-embedding model), which are grouped by average-linkage clustering on
-cosine distance. The number of themes is chosen by silhouette unless the caller
-fixes it, and a note that fits no theme stays unassigned (label ``-1``). Every
-theme is explained by its distinctive terms (class-based TF-IDF), its three most
-representative notes, its size and its cohesion (mean cosine similarity of its
-notes to the theme's centre, from 0 to 1).
-
-- In a session: :func:`suggest_themes`, then :func:`accept_theme`,
-  :func:`rename_theme`, :func:`merge_themes` and :func:`split_theme`.
-- Across incidents: :func:`recurring_problems` and :func:`similar_incidents`.
-- The estimator itself: :class:`ThemeSuggester`.
-
-Examples
---------
->>> from pmanalytics.themes import suggest_themes
->>> notes = ["DNS lookups time out", "DNS lookups time out on busy nodes",
-...          "DNS lookups hang in the cluster", "Disk fills up with logs",
-...          "Disk full of debug logs", "Logs filled the disk", "Lunch was good"]
->>> for s in suggest_themes(notes):
-...     print(s.label, s.item_ids)
-dns lookups, busy nodes, cluster ('0', '1', '2')
-disk fills, logs, debug ('3', '4', '5')
+The public API lives in :mod:`pmanalytics.themes`. The session takes
+:func:`suggest_themes` as its suggester and :class:`ThemeSuggestion` as the one
+suggestion type.
 """
 
 from __future__ import annotations
@@ -32,30 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ._model import Item
-from ._themes_corpus import (
-    RECURRING_COLUMNS,
-    SIMILAR_COLUMNS,
-    recurring_problems,
-    similar_incidents,
-)
-from ._themes_estimator import ThemeSuggester
-from ._themes_text import BOILERPLATE_STOP_WORDS, Encoder, ThemeError, load_sentence_encoder
+from .._model import Item
+from .._validate import check_int
+from ._errors import ThemeError
+from ._estimator import ThemeSuggester
 
 __all__ = [
-    "BOILERPLATE_STOP_WORDS",
-    "RECURRING_COLUMNS",
-    "SIMILAR_COLUMNS",
-    "Encoder",
-    "ThemeError",
-    "ThemeSuggester",
     "ThemeSuggestion",
     "accept_theme",
-    "load_sentence_encoder",
     "merge_themes",
-    "recurring_problems",
     "rename_theme",
-    "similar_incidents",
     "split_theme",
     "suggest_themes",
 ]
@@ -137,7 +102,7 @@ def suggest_themes(
     >>> suggest_themes("one string")
     Traceback (most recent call last):
     ...
-    pmanalytics._themes_text.ThemeError: 'items' must be a sequence of Items or of str, ...
+    pmanalytics.themes._errors.ThemeError: 'items' must be a sequence of Items or of str, ...
     """
     texts, ids = _texts_and_ids(items)
     model = ThemeSuggester(n_themes, min_theme_size=2, random_state=random_state)
@@ -182,16 +147,9 @@ def _texts_and_ids(items: object) -> tuple[list[str], list[str]]:
 
 
 def _check_index(suggestions: Sequence[ThemeSuggestion], index: object, name: str) -> int:
-    if (
-        isinstance(index, bool)
-        or not isinstance(index, int)
-        or not (-len(suggestions) <= index < len(suggestions))
-    ):
-        raise ThemeError(
-            f"{name!r} must be the index of a suggestion (0 to {len(suggestions) - 1}), "
-            f"got {index!r}"
-        )
-    return index % len(suggestions)
+    """A suggestion's position from an index (negative ones count from the end)."""
+    count = len(suggestions)
+    return check_int(name, index, minimum=-count, maximum=count - 1, error=ThemeError) % count
 
 
 def _check_label(label: object) -> str:

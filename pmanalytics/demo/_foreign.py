@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from ._model import PostMortem
+from .._model import PostMortem
+from .._validate import check_choice
+
+__all__ = ["FOREIGN_STYLES", "to_foreign_markdown"]
 
 _UTC_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -153,6 +156,4 @@ def to_foreign_markdown(pm: PostMortem, style: str) -> str:
     >>> print(to_foreign_markdown(PostMortem(id="a", title="Disk full"), "dfds").splitlines()[0])
     # Disk full
     """
-    if style not in FOREIGN_STYLES:
-        raise ValueError(f"'style' must be one of {', '.join(FOREIGN_STYLES)}, got {style!r}")
-    return FOREIGN_STYLES[style](pm)
+    return FOREIGN_STYLES[check_choice("style", style, FOREIGN_STYLES)](pm)

@@ -16,13 +16,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from . import _demo_text as txt
+from .._model import TEMPLATE_SECTIONS
+from . import _vocabulary as txt
 
 WINDOW_DAYS = 730
 _QUIET_DAYS = 2  # no incident starts in the very last days of the window
 _SEVERITY_WEIGHTS = (3, 12, 35, 50)  # SEV1 .. SEV4
-_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
-_SECTION_WEIGHTS = (0.33, 0.30, 0.28, 0.09)
+# How often a background note falls in each of the template's sections.
+_SECTION_SHARE = {
+    "went_well": 0.33,
+    "lessons_learned": 0.30,
+    "future_considerations": 0.28,
+    "ongoing_problem": 0.09,
+}
+_SECTION_WEIGHTS = tuple(_SECTION_SHARE[section] for section in TEMPLATE_SECTIONS)
 
 
 # --------------------------------------------------------------------------- skeleton
@@ -324,7 +331,7 @@ class Incident:
         """10-60 items; planted problems mixed in among the background ones."""
         r = self.r
         by_section: dict[str, list[tuple[str, str, txt.Problem | None]]] = {
-            section: [] for section in _SECTIONS
+            section: [] for section in TEMPLATE_SECTIONS
         }
         for problem in self.spec.problems:
             for template in r.sample(problem.ongoing, 2 if r.random() < 0.3 else 1):
@@ -338,9 +345,13 @@ class Incident:
         planted = sum(len(entries) for entries in by_section.values())
         wanted = min(60, max(10, round(r.lognormvariate(math.log(24), 0.45))))
         total = min(60, max(planted + 6, wanted))
-        counts = Counter(_SECTIONS)  # at least one background item per section
-        counts.update(r.choices(_SECTIONS, _SECTION_WEIGHTS, k=total - planted - len(_SECTIONS)))
-        for section in _SECTIONS:
+        counts = Counter(TEMPLATE_SECTIONS)  # at least one background item per section
+        counts.update(
+            r.choices(
+                TEMPLATE_SECTIONS, _SECTION_WEIGHTS, k=total - planted - len(TEMPLATE_SECTIONS)
+            )
+        )
+        for section in TEMPLATE_SECTIONS:
             choices = txt.BACKGROUND[section]
             picked = r.sample(choices, min(counts[section], len(choices)))
             picked += r.choices(choices, k=counts[section] - len(picked))
@@ -348,7 +359,7 @@ class Incident:
         items: list[dict[str, Any]] = []
         truth: list[tuple[str, ...]] = []
         seen: set[str] = set()
-        for section in _SECTIONS:
+        for section in TEMPLATE_SECTIONS:
             entries = by_section[section]
             r.shuffle(entries)
             for category, template, source in entries:

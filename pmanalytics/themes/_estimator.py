@@ -10,34 +10,42 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from . import _themes_cluster as clu
-from ._themes_text import (
+from .._validate import check_int, check_number
+from . import _clustering as clu
+from ._encoders import Encoder, load_sentence_encoder
+from ._errors import ThemeError
+from ._text import (
     MAX_VECTOR_CHARS,
-    Encoder,
-    ThemeError,
     class_tfidf,
     clean_texts,
-    load_sentence_encoder,
+    count_vectorizer,
     stop_words,
-    tokenize,
     top_terms,
 )
 
 __all__ = ["ThemeSuggester"]
 
 FloatArray = npt.NDArray[np.float64]
+# The largest vocabulary kept, however many notes there are.
+_MAX_FEATURES = 200_000
 IntArray = npt.NDArray[np.int64]
 
 
 # --------------------------------------------------------------------------- estimator
 
 
-class ThemeSuggester:
-    """Group short notes into themes; scikit-learn estimator conventions.
+class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
+    """Group short notes into themes; a scikit-learn estimator.
+
+    It follows scikit-learn's conventions: the constructor only stores its
+    parameters, :meth:`fit` checks them, fitted attributes end in ``_``, and it
+    works with ``sklearn.base.clone``, ``get_params`` and ``set_params``. Its input
+    is a sequence of str (like ``CountVectorizer``), not a numeric array.
 
     Parameters
     ----------
@@ -117,33 +125,20 @@ class ThemeSuggester:
         self.embedder = embedder
         self.random_state = random_state
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor's parameters, as given (scikit-learn convention)."""
-        names = (
-            "n_themes",
-            "min_theme_size",
-            "ngram_range",
-            "stop_words",
-            "n_components",
-            "silhouette_slack",
-            "max_sample",
-            "embedder",
-            "random_state",
-        )
-        return {name: getattr(self, name) for name in names}
-
     def set_params(self, **params: Any) -> ThemeSuggester:
-        """Set constructor parameters (scikit-learn convention)."""
-        valid = self.get_params()
-        for name, value in params.items():
-            if name not in valid:
-                raise ThemeError(f"unknown parameter {name!r} for ThemeSuggester")
-            setattr(self, name, value)
+        """Set constructor parameters (scikit-learn convention); unknown names are refused."""
+        unknown = sorted(set(params) - set(self.get_params()))
+        if unknown:
+            raise ThemeError(f"unknown parameter {unknown[0]!r} for ThemeSuggester")
+        super().set_params(**params)
         return self
 
-    def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k)}
-        return f"ThemeSuggester({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+    def __sklearn_tags__(self) -> Any:
+        """Tags for scikit-learn: the input is a sequence of strings, not a 2-D array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
 
     # ----------------------------------------------------------------- fitting
 
@@ -182,7 +177,8 @@ class ThemeSuggester:
 
     def fit_predict(self, X: Sequence[str], y: object = None) -> IntArray:
         """Fit and return :attr:`labels_`."""
-        return self.fit(X).labels_
+        labels: IntArray = self.fit(X).labels_
+        return labels
 
     def transform(self, X: Sequence[str]) -> FloatArray:
         """Unit-length vectors of new notes in the fitted space (zero rows for empty ones)."""
@@ -199,21 +195,15 @@ class ThemeSuggester:
     # ----------------------------------------------------------------- internals
 
     def _validate(self) -> None:
-        if self.n_themes is not None and (
-            isinstance(self.n_themes, bool)
-            or not isinstance(self.n_themes, int)
-            or self.n_themes < 1
-        ):
-            raise ThemeError(f"'n_themes' must be a positive int or None, got {self.n_themes!r}")
-        for name, minimum in (("min_theme_size", 1), ("n_components", 2), ("max_sample", 2)):
-            value = getattr(self, name)
-            if name == "n_components" and value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                raise ThemeError(f"{name!r} must be an int >= {minimum}, got {value!r}")
-        slack = self.silhouette_slack
-        if isinstance(slack, bool) or not isinstance(slack, int | float) or not 0 <= slack <= 1:
-            raise ThemeError(f"'silhouette_slack' must be a number from 0 to 1, got {slack!r}")
+        if self.n_themes is not None:
+            check_int("n_themes", self.n_themes, minimum=1, error=ThemeError)
+        check_int("min_theme_size", self.min_theme_size, minimum=1, error=ThemeError)
+        if self.n_components is not None:
+            check_int("n_components", self.n_components, minimum=2, error=ThemeError)
+        check_int("max_sample", self.max_sample, minimum=2, error=ThemeError)
+        check_number(
+            "silhouette_slack", self.silhouette_slack, minimum=0, maximum=1, error=ThemeError
+        )
         low_high = self.ngram_range
         if (
             not isinstance(low_high, tuple)
@@ -226,8 +216,7 @@ class ThemeSuggester:
             )
         if isinstance(self.stop_words, str):
             raise ThemeError(f"'stop_words' must be an iterable of words, got {self.stop_words!r}")
-        if isinstance(self.random_state, bool) or not isinstance(self.random_state, int):
-            raise ThemeError(f"'random_state' must be an int, got {self.random_state!r}")
+        check_int("random_state", self.random_state, error=ThemeError)
 
     def _fit_vectors(self, texts: list[str]) -> None:
         clipped = [text[:MAX_VECTOR_CHARS] for text in texts]
@@ -236,15 +225,8 @@ class ThemeSuggester:
         self.counts_ = sp.csr_matrix((len(texts), 0))
         frequent = len(texts) >= 50
         for min_df in (2, 1) if frequent else (1,):
-            counter = CountVectorizer(
-                tokenizer=tokenize,
-                token_pattern=None,
-                lowercase=False,
-                stop_words=self.stop_words_,
-                ngram_range=self.ngram_range,
-                min_df=min_df,
-                max_features=200_000,
-                dtype=np.float32,
+            counter = count_vectorizer(
+                self.stop_words_, self.ngram_range, min_df=min_df, max_features=_MAX_FEATURES
             )
             try:
                 self.counts_ = counter.fit_transform(clipped).tocsr()
@@ -258,15 +240,11 @@ class ThemeSuggester:
         # Labels read better with word pairs ("dns lookups"), whatever the vectors use.
         self.label_counter_, self.label_counts_ = self.counter_, self.counts_
         if self.counter_ is not None and self.ngram_range[1] < 2:
-            pairs = CountVectorizer(
-                tokenizer=tokenize,
-                token_pattern=None,
-                lowercase=False,
-                stop_words=self.stop_words_,
-                ngram_range=(self.ngram_range[0], 2),
+            pairs = count_vectorizer(
+                self.stop_words_,
+                (self.ngram_range[0], 2),
                 min_df=self.counter_.min_df,
-                max_features=200_000,
-                dtype=np.float32,
+                max_features=_MAX_FEATURES,
             )
             self.label_counts_ = pairs.fit_transform(clipped).tocsr()
             self.label_counter_ = pairs
@@ -296,7 +274,7 @@ class ThemeSuggester:
 
     def _vectors(self, texts: list[str]) -> FloatArray:
         if self.encoder_ is not None:
-            return self._encode(texts)
+            return _encode(self.encoder_, texts)
         if self.counter_ is None or self.tfidf_ is None:
             return np.zeros((len(texts), 1))
         counts = self.counter_.transform([text[:MAX_VECTOR_CHARS] for text in texts])
@@ -307,20 +285,6 @@ class ThemeSuggester:
             dense = np.asarray(self.svd_.transform(weights), dtype=np.float64)
             dense[np.asarray(counts.sum(axis=1)).ravel() == 0] = 0.0
         return np.asarray(normalize(dense), dtype=np.float64)
-
-    def _encode(self, texts: list[str]) -> FloatArray:
-        assert self.encoder_ is not None
-        present = [n for n, text in enumerate(texts) if text]
-        encoded = np.asarray(self.encoder_.encode([texts[n] for n in present]), dtype=np.float64)
-        if encoded.ndim != 2 or encoded.shape[0] != len(present):
-            raise ThemeError(
-                f"'embedder' must return one row per text, got shape {encoded.shape} "
-                f"for {len(present)} texts"
-            )
-        out = np.zeros((len(texts), encoded.shape[1] if len(present) else 1))
-        if present:
-            out[present] = normalize(encoded)
-        return out
 
     def _describe(self, texts: list[str]) -> None:
         labels, vectors, n_themes = self.labels_, self.vectors_, self.n_themes_
@@ -364,13 +328,25 @@ class ThemeSuggester:
             raise ThemeError("this ThemeSuggester is not fitted yet: call fit(X) first")
 
 
+def _encode(encoder: Encoder, texts: list[str]) -> FloatArray:
+    """Unit-length embeddings of ``texts``; empty texts get zero rows."""
+    present = [n for n, text in enumerate(texts) if text]
+    encoded = np.asarray(encoder.encode([texts[n] for n in present]), dtype=np.float64)
+    if encoded.ndim != 2 or encoded.shape[0] != len(present):
+        raise ThemeError(
+            f"'embedder' must return one row per text, got shape {encoded.shape} "
+            f"for {len(present)} texts"
+        )
+    out = np.zeros((len(texts), encoded.shape[1] if len(present) else 1))
+    if present:
+        out[present] = normalize(encoded)
+    return out
+
+
 def _auto_components(notes: int) -> int:
     """SVD dimensions for ``notes`` notes: few enough that notes about one topic in
     different words meet, more for larger (and so more varied) collections."""
     return max(10, min(100, int(1.5 * notes**0.5)))
-
-
-_DEFAULTS: dict[str, Any] = ThemeSuggester().get_params()
 
 
 def _label(keywords: Sequence[str], count: int = 3) -> str:
