@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -28,9 +27,10 @@ import pandas as pd
 from . import metrics
 from ._corpus import Corpus
 from ._errors import PMError
+from ._markdown import escape_md
 from ._validate import user_date
 
-__all__ = ["CheckinError", "checkin_markdown", "checkin_table", "markdown_escape"]
+__all__ = ["CheckinError", "checkin_markdown", "checkin_table"]
 
 COLUMNS = (
     "incident_id",
@@ -140,21 +140,6 @@ def checkin_table(
     return table.drop(columns="_order").reset_index(drop=True)[list(COLUMNS)]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-
-
-def markdown_escape(text: object) -> str:
-    """Text safe inside a Markdown table cell: specials backslash-escaped, one line.
-
-    Examples
-    --------
-    >>> markdown_escape("a | b *c*\\nd")
-    'a \\\\| b \\\\*c\\\\* d'
-    """
-    flat = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
-
-
 def checkin_markdown(
     corpus: Corpus,
     as_of: date | str,
@@ -189,7 +174,7 @@ def checkin_markdown(
     recurred = int(table["recurred"].sum())
     plural = "" if len(table) == 1 else "s"
     lines = [
-        f"# Follow-up check-in: {markdown_escape(subject)}",
+        f"# Follow-up check-in: {escape_md(subject, one_line=True)}",
         "",
         f"As of {day.isoformat()}: {len(table)} action{plural}, {open_} open, {overdue} overdue, "
         f"{recurred} with a recurrence since created.",
@@ -199,7 +184,9 @@ def checkin_markdown(
     ids = _select(corpus, incident, team)
     for incident_id in ids:
         rows = table[table["incident_id"] == incident_id]
-        lines.append(f"## {markdown_escape(incident_id)} — {markdown_escape(titles[incident_id])}")
+        lines.append(
+            f"## {escape_md(incident_id, one_line=True)} — {escape_md(titles[incident_id], one_line=True)}"
+        )
         lines.append("")
         if rows.empty:
             lines += ["No actions.", ""]
@@ -208,9 +195,9 @@ def checkin_markdown(
         lines.append("| --- | --- | --- | --- | ---: | --- |")
         for row in rows.to_dict("records"):
             due = "" if pd.isna(row["due_date"]) else row["due_date"].strftime("%Y-%m-%d")
-            owner = "—" if pd.isna(row["owner"]) else markdown_escape(row["owner"])
-            since = markdown_escape(row["recurrence"]) if row["recurred"] else "no"
-            cells = [markdown_escape(row["title"]), owner, str(row["status"]), due]
+            owner = "—" if pd.isna(row["owner"]) else escape_md(row["owner"], one_line=True)
+            since = escape_md(row["recurrence"], one_line=True) if row["recurred"] else "no"
+            cells = [escape_md(row["title"], one_line=True), owner, str(row["status"]), due]
             cells += [str(row["days_overdue"]), since]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")

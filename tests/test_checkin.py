@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from pmanalytics import Action, Corpus, Item, PMError, PostMortem, Theme, write
-from pmanalytics.checkin import checkin_markdown, checkin_table, markdown_escape
+from pmanalytics._markdown import escape_md
+from pmanalytics.checkin import checkin_markdown, checkin_table
 from pmanalytics.cli import main
 
 AS_OF = "2024-04-01"
@@ -92,7 +93,7 @@ def test_checkin_markdown_escapes_user_text(corpus):
 
 
 def test_markdown_escape_flattens_lines():
-    assert markdown_escape("a\nb | c") == "a b \\| c"
+    assert escape_md("a\nb | c", one_line=True) == "a b \\| c"
 
 
 @pytest.mark.parametrize(

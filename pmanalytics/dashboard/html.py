@@ -5,15 +5,14 @@ Also the overdue-actions table as HTML, which the widget shows too (one renderer
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from .._atomic import atomic_write_text
+from .._html import escape, html_table
 from .data import (
     FIGURES,
     OVERDUE_COLUMNS,
@@ -45,22 +44,6 @@ th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left;
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def _table(frame: pd.DataFrame, headers: list[str], limit: int) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in headers)
-    rows = []
-    for record in frame.head(limit).itertuples(index=False):
-        cells = []
-        for value in record:
-            if isinstance(value, pd.Timestamp):
-                text = value.date().isoformat()
-            else:
-                text = "" if value is None or bool(pd.isna(value)) else str(value)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p>… and {len(frame) - limit} more.</p>" if len(frame) > limit else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
-
-
 def overdue_table(data: DashboardData, limit: int = 200) -> str:
     """The overdue actions of ``data`` as an HTML table (every cell escaped), most overdue
     first, at most ``limit`` rows and a line saying how many more.
@@ -73,7 +56,7 @@ def overdue_table(data: DashboardData, limit: int = 200) -> str:
     '<table><thead><tr><th>owner</th><th>team</th><th>days overdue'
     """
     frame = data.frames["overdue"].loc[:, list(OVERDUE_COLUMNS)]
-    return _table(frame, list(OVERDUE_COLUMNS.values()), limit)
+    return html_table(frame, headers=OVERDUE_COLUMNS, limit=limit)
 
 
 def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) -> str:
@@ -94,13 +77,13 @@ def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) 
             '<html lang="en"><head><meta charset="utf-8">',
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{html.escape(title)}</title>",
+            f"<title>{escape(title)}</title>",
             f"<style>{_STYLE}</style>",
             f'<script type="text/javascript">{get_plotlyjs()}</script>',
             "</head><body>",
-            f"<h1>{html.escape(title)}</h1>",
-            f'<p class="meta">{html.escape(describe_filters(data.filters))}</p>',
-            f'<p class="summary" id="pm-summary">{html.escape(summary_line(data))}</p>',
+            f"<h1>{escape(title)}</h1>",
+            f'<p class="meta">{escape(describe_filters(data.filters))}</p>',
+            f'<p class="summary" id="pm-summary">{escape(summary_line(data))}</p>',
             '<div class="grid">',
             *charts,
             "</div>",
