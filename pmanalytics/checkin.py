@@ -184,9 +184,8 @@ def checkin_markdown(
     ids = _select(corpus, incident, team)
     for incident_id in ids:
         rows = table[table["incident_id"] == incident_id]
-        lines.append(
-            f"## {escape_md(incident_id, one_line=True)} — {escape_md(titles[incident_id], one_line=True)}"
-        )
+        heading = f"{incident_id} — {titles[incident_id]}"
+        lines.append(f"## {escape_md(heading, one_line=True)}")
         lines.append("")
         if rows.empty:
             lines += ["No actions.", ""]
