@@ -69,3 +69,16 @@ def test_the_api_reference_covers_the_public_packages():
         "pmanalytics.dashboard",
         "pmanalytics.demo",
     }
+
+
+def test_the_generated_tables_have_a_page_each():
+    # docs/hooks.py replaces each marker by the table rendered from its definition in the code
+    markers = {
+        "<!-- generated: corpus-schema -->": "schema.md",
+        "<!-- generated: heading-table -->": "importing.md",
+    }
+    hooks = (DOCS / "hooks.py").read_text(encoding="utf-8")
+    for marker, page in markers.items():
+        assert marker in hooks
+        holders = [p.name for p in DOCS.rglob("*.md") if marker in p.read_text(encoding="utf-8")]
+        assert holders == [page]
