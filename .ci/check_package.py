@@ -64,6 +64,18 @@ def check_sdist(sdist: Path) -> None:
 def check_wheel(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        extras = {
+            line.split(":", 1)[1].strip()
+            for line in archive.read(metadata).decode().splitlines()
+            if line.startswith("Provides-Extra:")
+        }
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        scripts = archive.read(entry_points).decode()
+    if not {"notebook", "dev", "docs"} <= extras:
+        sys.exit(f"FAILED: the wheel {wheel.name} declares the extras {sorted(extras)}")
+    if "pmanalytics = pmanalytics.cli:main" not in scripts:
+        sys.exit(f"FAILED: the wheel {wheel.name} has no `pmanalytics` command")
     for needed in ("pmanalytics/py.typed", "pmanalytics/cli.py"):
         if needed not in names:
             sys.exit(f"FAILED: the wheel {wheel.name} lacks {needed}")
