@@ -90,8 +90,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     return markdown
 
 
+WIDGET_NOTE = (
+    '<div class="admonition note"><p class="admonition-title">Interactive widgets</p>'
+    "<p>The apps in this notebook are ipywidgets: they need a running kernel, so they show in "
+    "JupyterLab (<code>make lab</code>) or under Voila (<code>make dashboard</code>), not on "
+    "this page. The guides show screenshots of them.</p></div>"
+)
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    return SPHINX_ROLE.sub(lambda m: f"<code>{_shown(m.group(0), m.group(1))}</code>", html)
+    html = SPHINX_ROLE.sub(lambda m: f"<code>{_shown(m.group(0), m.group(1))}</code>", html)
+    if (
+        page.file.src_uri.endswith(".ipynb")
+        and '<script type="application/vnd.jupyter.widget-view+json">' in html
+    ):
+        html = WIDGET_NOTE + html
+    return html
 
 
 def _shown(role: str, target: str) -> str:
