@@ -1,15 +1,16 @@
 # Two entry points: `make lab` (JupyterLab over the sample data) and `make test`.
+# `make docs` builds the documentation site into site/; `make package` tries the built wheel.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup lab dashboard test lint typecheck unit clean
+.PHONY: setup lab dashboard test lint typecheck unit docs package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[notebook,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[notebook,dev,docs]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,17 +29,28 @@ dashboard: setup
 	cd notebooks && ../$(BIN)/voila 04-action-dashboard.ipynb --Voila.ip=127.0.0.1 \
 		--port=$(DASHBOARD_PORT) --show_tracebacks=True
 
+LINTED := pmanalytics tests benchmarks data docs/hooks.py .ci/check_package.py
 lint: setup
-	$(BIN)/ruff check pmanalytics tests benchmarks data
-	$(BIN)/ruff format --check pmanalytics tests benchmarks data
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: setup
 	$(BIN)/mypy
 
+# The thorough Hypothesis profile (tests/conftest.py); plain `pytest` runs the fast one.
 unit: setup
-	$(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
-test: lint typecheck unit
+# Strict: a warning (a broken link, a missing page, a failing notebook) fails the build
+# (not --quiet: it hides warnings from the strict check).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# Build the sdist and wheel, install the wheel into a fresh virtualenv outside the tree, try it.
+package: setup
+	$(BIN)/python .ci/check_package.py
+
+test: lint typecheck unit docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis site .cache/mkdocs-jupyter

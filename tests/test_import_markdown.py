@@ -74,8 +74,8 @@ def test_dfds_pm2021_005_facts(dfds):
     assert "Stats -> stats" in source["recognised"] and source["leftover"] == []
 
 
-def test_dfds_zones_hours_and_nested_actions():
-    folder = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "dfds-postmortems"
+def test_dfds_zones_hours_and_nested_actions(dfds_folder):
+    folder = dfds_folder
     # "All times in CET." in January: UTC+1
     kiam = read_markdown(folder / "PM2020-002 - KIAM service disruption on Hellman.md").postmortem
     assert kiam.timeline[0].at == datetime(2020, 1, 21, 15, 36, tzinfo=timezone(timedelta(hours=1)))

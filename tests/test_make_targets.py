@@ -1,4 +1,4 @@
-"""The README's main command, `make lab`, really starts JupyterLab (as root too)."""
+"""The Makefile: `make lab` and `make dashboard` really serve (as root too); `make test`."""
 
 from __future__ import annotations
 
@@ -45,3 +45,28 @@ def test_make_target_serves_on_localhost(target, tmp_path):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_make_test_runs_the_thorough_profile_and_the_strict_docs_build():
+    if shutil.which("make") is None:
+        pytest.fail("make is not installed: the README's commands need it")
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-W", "pyproject.toml", "test"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "HYPOTHESIS_PROFILE=ci" in dry_run and "-m pytest" in dry_run
+    assert "mkdocs build --strict" in dry_run
+    assert "--quiet" not in dry_run.split("mkdocs build", 1)[1].splitlines()[0]
+    assert "pip install --quiet -e '.[notebook,dev,docs]'" in dry_run
+
+
+def test_ci_runs_make_test_then_the_packaging_check():
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.index("make test") < script.index("make package")
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "package"], cwd=REPO, capture_output=True, text=True
+    )
+    assert ".ci/check_package.py" in dry_run.stdout

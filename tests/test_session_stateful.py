@@ -20,6 +20,7 @@ from pmanalytics.session import (
     VoteBudgetError,
     VotingClosedError,
 )
+from tests.conftest import examples
 
 PEOPLE = ("Cy", "Ana", "Bo")
 SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
@@ -166,7 +167,7 @@ class SessionMachine(RuleBasedStateMachine):
 
 
 SessionMachine.TestCase.settings = settings(
-    max_examples=40,
+    max_examples=examples(40),
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
