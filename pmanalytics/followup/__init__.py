@@ -1,0 +1,51 @@
+"""Follow-through after the room: close and update actions, sync them from trackers, digests.
+
+- Edit actions in their canonical files with a minimal diff: :func:`complete_action`,
+  :func:`reopen_action`, :func:`update_action`, :func:`verify_action`.
+- Sync status, owner, due date and completion time from tracker tickets: :func:`sync`,
+  with tickets from :func:`read_tickets` (Jira CSV/JSON, GitHub JSON, Linear CSV) or the
+  live APIs (:func:`~pmanalytics.followup.trackers.fetch_jira`, ``fetch_github``).
+- Per-recipient digests of what is overdue, due soon and newly done: :func:`build_digest`.
+- The review backlog and the time from incident to review: :func:`review_backlog`,
+  :func:`review_lag`.
+"""
+
+from .edit import (
+    UNSET,
+    ActionChange,
+    FileEdit,
+    complete_action,
+    plan_edit,
+    reopen_action,
+    transition,
+    update_action,
+    verify_action,
+)
+from .errors import DeliveryError, FollowupError, SyncError, TrackerError
+from .sync import NewTicket, SyncReport, Unmatched, apply_ticket, create_missing, plan_sync, sync
+from .trackers import Ticket, read_tickets
+
+__all__ = [
+    "UNSET",
+    "ActionChange",
+    "DeliveryError",
+    "FileEdit",
+    "FollowupError",
+    "NewTicket",
+    "SyncError",
+    "SyncReport",
+    "Ticket",
+    "TrackerError",
+    "Unmatched",
+    "apply_ticket",
+    "complete_action",
+    "create_missing",
+    "plan_edit",
+    "plan_sync",
+    "read_tickets",
+    "reopen_action",
+    "sync",
+    "transition",
+    "update_action",
+    "verify_action",
+]
