@@ -13,13 +13,12 @@ end. Credentials come from the environment and are never printed:
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from .._http import HttpSettings, request
 from ..errors import TrackerError
 from ._ticket import Ticket
 from .files import read_github_json, read_jira_json
@@ -34,24 +33,7 @@ __all__ = [
     "jira_settings",
 ]
 
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _GITHUB_API = "https://api.github.com"
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Where a tracker is and how to talk to it."""
-
-    base_url: str
-    headers: Mapping[str, str]
-    auth: tuple[str, str] | None = None
-    timeout: float = 10.0
-    retries: int = 2
-    backoff: float = 0.5
-    """Seconds before the first retry; doubled for each next one."""
-
-    def __repr__(self) -> str:  # never show credentials
-        return f"HttpSettings(base_url={self.base_url!r}, timeout={self.timeout})"
 
 
 def _env(name: str, environ: Mapping[str, str]) -> str:
@@ -92,50 +74,6 @@ def github_settings(
     return HttpSettings(base, headers, None, timeout, retries)
 
 
-def _request(
-    client: httpx.Client,
-    settings: HttpSettings,
-    method: str,
-    url: str,
-    *,
-    params: Mapping[str, Any] | None = None,
-    json: Any = None,
-) -> httpx.Response:
-    """One request with retries; TrackerError naming the address and what went wrong."""
-    shown = url.split("?")[0]
-    attempts = settings.retries + 1
-    problem = ""
-    for attempt in range(attempts):
-        if attempt:
-            time.sleep(settings.backoff * 2 ** (attempt - 1))
-        try:
-            response = client.request(method, url, params=params, json=json)
-        except httpx.TimeoutException:
-            problem = f"timed out after {settings.timeout:g} s"
-            continue
-        except httpx.TransportError as exc:
-            problem = f"cannot connect ({type(exc).__name__}: {exc})"
-            continue
-        if response.status_code in _RETRY_STATUS:
-            problem = f"HTTP {response.status_code} {response.reason_phrase}"
-            continue
-        if response.is_success:
-            return response
-        raise TrackerError(f"{method} {shown}: {_refusal(response)}")
-    tries = "once" if attempts == 1 else f"{attempts} times"
-    raise TrackerError(f"{method} {shown}: {problem} (tried {tries}); nothing was changed")
-
-
-def _refusal(response: httpx.Response) -> str:
-    code = response.status_code
-    why = {
-        401: "authentication failed: check the token",
-        403: "access denied: the token lacks permission",
-        404: "not found: check the address, project or repository",
-    }.get(code, "refused")
-    return f"HTTP {code} {response.reason_phrase}, {why}; nothing was changed"
-
-
 def _json_body(response: httpx.Response, where: str) -> Any:
     try:
         return response.json()
@@ -164,7 +102,7 @@ def fetch_jira(settings: HttpSettings, jql: str, *, page_size: int = 100) -> lis
     params: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": page_size}
     with _client(settings) as client:
         for _ in range(10_000):
-            response = _request(client, settings, "GET", "/rest/api/3/search/jql", params=params)
+            response = request(client, settings, "GET", "/rest/api/3/search/jql", params=params)
             page = _json_body(response, "Jira search")
             batch = page.get("issues") if isinstance(page, dict) else None
             if not isinstance(batch, list):
@@ -189,7 +127,7 @@ def fetch_github(settings: HttpSettings, repo: str) -> list[Ticket]:
     params: dict[str, Any] | None = {"state": "all", "per_page": 100}
     with _client(settings) as client:
         while url is not None:
-            response = _request(client, settings, "GET", url, params=params)
+            response = request(client, settings, "GET", url, params=params)
             page = _json_body(response, f"GitHub {repo}")
             if not isinstance(page, list):
                 raise TrackerError(f"GitHub {repo}: the answer is not a list of issues")
@@ -212,7 +150,7 @@ def create_jira_issue(
     if due:
         fields["duedate"] = due
     with _client(settings) as client:
-        response = _request(client, settings, "POST", "/rest/api/3/issue", json={"fields": fields})
+        response = request(client, settings, "POST", "/rest/api/3/issue", json={"fields": fields})
     key = _json_body(response, "Jira create").get("key")
     if not isinstance(key, str):
         raise TrackerError("Jira create: the answer names no issue key")
@@ -225,7 +163,7 @@ def create_github_issue(
     """Create a GitHub issue and return its URL."""
     payload = {"title": title, "body": body, "labels": list(labels)}
     with _client(settings) as client:
-        response = _request(client, settings, "POST", f"/repos/{repo}/issues", json=payload)
+        response = request(client, settings, "POST", f"/repos/{repo}/issues", json=payload)
     url = _json_body(response, "GitHub create").get("html_url")
     if not isinstance(url, str):
         raise TrackerError("GitHub create: the answer has no html_url")
