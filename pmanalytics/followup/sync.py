@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,6 +90,8 @@ class SyncReport:
     applied: bool = False
     tickets: int = 0
     matched: int = field(default=0)
+    unknown_status: tuple[Ticket, ...] = ()
+    """Matched tickets whose tracker status sync does not know: their action's status stays."""
 
     @property
     def changes(self) -> tuple[ActionChange, ...]:
@@ -107,6 +109,12 @@ class SyncReport:
         if self.unmatched:
             lines.append(f"{len(self.unmatched)} ticket(s) match no action:")
             lines += [f"  {one}" for one in self.unmatched]
+        if self.unknown_status:
+            lines.append(f"{len(self.unknown_status)} ticket(s) with a status sync does not know:")
+            lines += [
+                f"  {t.key} ({t.where}): {t.tracker_status!r}, status left as is"
+                for t in self.unknown_status
+            ]
         if self.skipped:
             lines.append(f"{len(self.skipped)} file(s) skipped (not canonical post-mortems):")
             lines += [f"  {one}" for one in self.skipped]
@@ -143,7 +151,9 @@ def apply_ticket(action: Action, ticket: Ticket, *, now: datetime | None = None)
     """
     new = action
     closed_at = ticket.completed_at if ticket.status in _CLOSED else None
-    if ticket.status != action.status or (closed_at and closed_at != action.completed_at):
+    if ticket.status is not None and (
+        ticket.status != action.status or (closed_at and closed_at != action.completed_at)
+    ):
         new = transition(new, ticket.status, at=closed_at, now=now)
     update: dict[str, object] = {}
     if ticket.owner and ticket.owner != new.owner:
@@ -271,6 +281,7 @@ def plan_sync(
         skipped=tuple(index.skipped),
         tickets=len(tickets),
         matched=len(follows),
+        unknown_status=tuple(t for (many) in follows.values() for t in many if t.status is None),
     )
 
 
@@ -308,15 +319,7 @@ def sync(
         return report
     for edit in report.edits:
         edit.write()
-    return SyncReport(
-        report.edits,
-        report.unmatched,
-        report.without_ticket,
-        report.skipped,
-        applied=True,
-        tickets=report.tickets,
-        matched=report.matched,
-    )
+    return replace(report, applied=True)
 
 
 def create_missing(

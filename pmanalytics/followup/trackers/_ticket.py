@@ -33,7 +33,8 @@ class Ticket:
 
     key: str
     title: str
-    status: str
+    status: str | None
+    """None when the tracker's status is one sync does not know: the action's stays."""
     tracker_status: str
     url: str | None = None
     owner: str | None = None

@@ -197,16 +197,6 @@ def _cells(record: dict[str, Any], column: str, split: str | None = None) -> lis
     return [one.strip() for one in values if one.strip()]
 
 
-def _status(where: str, key: str, status: str, resolution: str = "", category: str = "") -> str:
-    found = action_status(status, resolution, category)
-    if found is None:
-        raise TrackerError(
-            f"{where}: ticket {key} has status {status!r}, which sync cannot map to an action "
-            "status (open, in_progress, done, wont_do)"
-        )
-    return found
-
-
 def read_jira_csv(text: str, name: str = "<jira.csv>", base_url: str | None = None) -> list[Ticket]:
     """Tickets from a Jira CSV export (status, assignee, due date, resolved time, labels)."""
     tickets = []
@@ -220,7 +210,7 @@ def read_jira_csv(text: str, name: str = "<jira.csv>", base_url: str | None = No
             Ticket(
                 key=key,
                 title=_cell(record, "Summary"),
-                status=_status(where, key, status, _cell(record, "Resolution")),
+                status=action_status(status, _cell(record, "Resolution")),
                 tracker_status=status,
                 url=f"{base_url.rstrip('/')}/browse/{key}" if base_url else None,
                 owner=_cell(record, "Assignee") or None,
@@ -242,7 +232,7 @@ def read_linear_csv(text: str, name: str = "<linear.csv>") -> list[Ticket]:
         if not key:
             raise TrackerError(f"{where}: the row has no 'ID'")
         status = _cell(record, "Status")
-        closed = _status(where, key, status)
+        closed = action_status(status)
         completed = parse_time(_cell(record, "Completed"), where, "Completed")
         canceled = parse_time(_cell(record, "Canceled"), where, "Canceled")
         if canceled is not None and completed is None:
@@ -297,7 +287,7 @@ def read_jira_json(
             Ticket(
                 key=key,
                 title=str(fields.get("summary") or ""),
-                status=_status(where, key, status, resolution, category),
+                status=action_status(status, resolution, category),
                 tracker_status=status,
                 url=_browse_url(issue, key, base_url),
                 owner=_field(fields, "assignee", "displayName") or None,
