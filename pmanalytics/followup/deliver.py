@@ -23,7 +23,7 @@ from ._http import HttpSettings, request
 from .digest import RecipientDigest
 from .errors import DeliveryError
 
-__all__ = ["to_folder", "to_smtp", "to_webhook"]
+__all__ = ["message", "to_folder", "to_smtp", "to_webhook"]
 
 
 def to_folder(recipients: Iterable[RecipientDigest], folder: str | Path) -> list[Path]:

@@ -134,7 +134,7 @@ class RecipientDigest:
             if not entries:
                 continue
             lines += [f"## {heading} ({len(entries)})", ""]
-            lines += [f"- {_entry_md(entry, self.as_of)}" for entry in entries]
+            lines += [f"- {_entry_md(entry)}" for entry in entries]
             lines.append("")
         if self.backlog:
             lines += [f"## Post-mortems not yet reviewed ({len(self.backlog)})", ""]
@@ -167,7 +167,7 @@ class RecipientDigest:
                     continue
                 out.append(f'<h2 style="font-size:1.1em">{esc(heading)} ({len(entries)})</h2>')
                 out.append("<ul>")
-                out += [f"<li>{_entry_html(entry, self.as_of)}</li>" for entry in entries]
+                out += [f"<li>{_entry_html(entry)}</li>" for entry in entries]
                 out.append("</ul>")
             if self.backlog:
                 out.append(
@@ -195,7 +195,7 @@ def _safe_link(link: str | None) -> str | None:
     return link if link and link.startswith(("https://", "http://")) else None
 
 
-def _entry_facts(entry: DigestEntry, as_of: date) -> str:
+def _entry_facts(entry: DigestEntry) -> str:
     facts = [f"{entry.incident_id} / {entry.action_id}"]
     if entry.owner:
         facts.append(f"owner {entry.owner}")
@@ -208,18 +208,18 @@ def _entry_facts(entry: DigestEntry, as_of: date) -> str:
     return ", ".join(facts)
 
 
-def _entry_md(entry: DigestEntry, as_of: date) -> str:
-    text = f"**{_md(entry.title)}** ({_md(_entry_facts(entry, as_of))})"
+def _entry_md(entry: DigestEntry) -> str:
+    text = f"**{_md(entry.title)}** ({_md(_entry_facts(entry))})"
     link = _safe_link(entry.link)
     return f"{text} <{link}>" if link and not any(c in link for c in "<> ") else text
 
 
-def _entry_html(entry: DigestEntry, as_of: date) -> str:
+def _entry_html(entry: DigestEntry) -> str:
     title = html.escape(entry.title)
     link = _safe_link(entry.link)
     if link:
         title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
-    return f"<strong>{title}</strong> ({html.escape(_entry_facts(entry, as_of))})"
+    return f"<strong>{title}</strong> ({html.escape(_entry_facts(entry))})"
 
 
 @dataclass(frozen=True)

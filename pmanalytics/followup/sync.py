@@ -89,7 +89,7 @@ class SyncReport:
     skipped: tuple[str, ...] = ()
     applied: bool = False
     tickets: int = 0
-    matched: int = field(default=0)
+    matched: int = 0
     unknown_status: tuple[Ticket, ...] = ()
     """Matched tickets whose tracker status sync does not know: their action's status stays."""
 
