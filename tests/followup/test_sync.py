@@ -28,7 +28,7 @@ from pmanalytics.followup import (
     sync,
     update_action,
 )
-from pmanalytics.followup.trackers import HttpSettings, fetch_github, fetch_jira
+from pmanalytics.followup.trackers import HttpSettings, create_jira_issue, fetch_github, fetch_jira
 from pmanalytics.metrics import open_summary, time_to_close_summary, time_to_close_survival
 
 from .conftest import AS_OF, TRACKERS, snapshot
@@ -391,3 +391,35 @@ def test_create_lists_actions_without_a_ticket_and_creates_them_with_yes(
 def test_plan_sync_rejects_a_path_that_is_not_there(tmp_path: Path) -> None:
     with pytest.raises(FollowupError, match="'path' must be a post-mortem file or folder"):
         plan_sync(tmp_path / "nowhere", [])
+
+
+def test_the_older_jira_search_pages_by_start_at(trackers_env: Any) -> None:
+    issues = JIRA_PAGES[0]["issues"] + JIRA_PAGES[1]["issues"]
+
+    def answer(request: Request) -> Response:
+        start = int(request.args.get("startAt", "0"))
+        page = {"startAt": start, "maxResults": 3, "total": len(issues)}
+        page["issues"] = issues[start : start + 3]
+        return Response(json.dumps(page), content_type="application/json")
+
+    trackers_env.expect_request("/rest/api/3/search/jql").respond_with_handler(answer)
+    settings = HttpSettings(trackers_env.url_for("/").rstrip("/"), {}, None, 5.0, 0, 0.0)
+    tickets = fetch_jira(settings, "project = IDN", page_size=3)
+    assert [t.key for t in tickets] == [issue["key"] for issue in issues]
+    assert len(trackers_env.log) == 3
+
+
+def test_creating_a_jira_ticket(trackers_env: Any) -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def create(request: Request) -> Response:
+        bodies.append(request.get_json())
+        return Response('{"id": "10100", "key": "OPS-500"}', status=201)
+
+    trackers_env.expect_request("/rest/api/3/issue", method="POST").respond_with_handler(create)
+    settings = HttpSettings(trackers_env.url_for("/").rstrip("/"), {}, ("a", "b"), 5.0, 0, 0.0)
+    url = create_jira_issue(settings, "OPS", "Add an alert", ["postmortem-pm-1"], "2025-01-31")
+    assert url == trackers_env.url_for("/browse/OPS-500")
+    assert bodies[0]["fields"]["project"] == {"key": "OPS"}
+    assert bodies[0]["fields"]["labels"] == ["postmortem-pm-1"]
+    assert bodies[0]["fields"]["duedate"] == "2025-01-31"
