@@ -465,6 +465,27 @@ class Action(_Record):
     link: Label | None = None
     addresses: Slug | None = None
     """The id of the item or theme this action addresses."""
+    verified_at: Timestamp | None = None
+    """When the completed fix was checked to work (the effectiveness analysis uses it)."""
+    verified_by: Label | None = None
+    """Who checked that the completed fix works."""
+
+    @model_validator(mode="after")
+    def _verified_when_done(self) -> Self:
+        if self.verified_by is not None and self.verified_at is None:
+            raise ValueError(f"action {self.id!r}: verified_by needs verified_at")
+        if self.verified_at is None:
+            return self
+        if self.status != "done":
+            raise ValueError(
+                f"action {self.id!r}: only a done action can be verified, status is {self.status!r}"
+            )
+        if self.completed_at and self.verified_at < self.completed_at:
+            raise ValueError(
+                f"action {self.id!r}: verified_at {format_time(self.verified_at)} is "
+                f"before completed_at {format_time(self.completed_at)}"
+            )
+        return self
 
     @property
     def is_open(self) -> bool:

@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--incident", help="a post-mortem id")
     which.add_argument("--team", help="a team: all its post-mortems")
     checkin.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (today, UTC)")
+    from .followup.cli import register  # sync, digest, actions done|reopen|update|verify
+
+    register(commands)
     return parser
 
 
@@ -112,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handlers = {"demo": _demo, "validate": _validate, "stats": _stats, "import": _import}
         handlers |= {"report": _report, "actions": _actions, "checkin": _checkin}
+        if getattr(args, "followup", None) is not None:  # the follow-through commands
+            return int(args.followup(args, handlers.get(args.command)))
         handler = handlers[args.command]
         return handler(args)
     except PMError as exc:
