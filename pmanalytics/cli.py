@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._corpus import load
 from ._errors import IngestError, PMError
+from .corpus import load
 
 __all__ = ["main"]
 

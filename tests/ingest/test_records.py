@@ -390,7 +390,9 @@ def test_merged_with_reports_a_postmortem_imported_twice():
     assert [pm.id for pm in merged.postmortems] == ["a", "b"]
     assert merged.errors == (
         ImportProblem(
-            "two.json", 4, "id 'a' is imported twice (also from one.json:1); this one was left out"
+            "two.json",
+            4,
+            "duplicate incident id 'a': already loaded from one.json:1; this one was left out",
         ),
     )
     assert list(merged.followups) == ["a"]

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ._model import (
+from .._model import (
     ACTION_KINDS,
     ACTION_STATUSES,
     ITEM_SECTIONS,
