@@ -48,8 +48,8 @@ class RowBuffer:
     def add_file(self, file_index: int, found: FileRead) -> None:
         """Record what one file gave: its post-mortems, how they were read, and its problems."""
         path = found.path
-        for problem in found.problems:
-            self.add_error(file_index, path, problem.message, problem.line)
+        for problem in found.problems:  # its source is the file, or a part of it
+            self.add_error(file_index, problem.source, problem.message, problem.line)
         report = found.report
         recognised = [f"{heading} -> {part}" for heading, part in report.recognised]
         for pm in found.postmortems:
