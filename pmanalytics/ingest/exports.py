@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._validate import check_choice
 from . import incidentio, jira, pagerduty, parabol
 from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult
@@ -88,9 +89,7 @@ def read_records_source(
     >>> print(result.errors[0])  # doctest: +ELLIPSIS
     notes.csv: is not an export of a known format (found CSV columns: a, b); ...
     """
-    if format is not None and format not in FORMATS:
-        known = ", ".join(repr(one) for one in FORMATS)
-        raise ValueError(f"'format' must be one of {known} or None, got {format!r}")
+    check_choice("format", format, (*FORMATS, None))
     return read_export(path, format, name=name, max_bytes=max_bytes, encoding=encoding, **options)[
         1
     ]

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .._validate import check_choice
 from ._builder import Builder, nest
 from ._dates import parse_date, parse_datetime
 from ._mapping import Derived, FieldSource, Record, check_mapping, derived
@@ -127,8 +128,7 @@ def from_records(
     >>> print(result.errors[0])
     <records>:2: started_at: cannot read a date and time from 'soon' (from field 'Start')
     """
-    if into not in ("postmortems", "followups"):
-        raise ValueError(f"'into' must be one of 'postmortems', 'followups', got {into!r}")
+    check_choice("into", into, ("postmortems", "followups"))
     check_mapping(mapping, into)
     if into == "followups" and "incident_id" not in mapping:
         raise ValueError("'mapping' must have an 'incident_id' source when into='followups'")
