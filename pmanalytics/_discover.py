@@ -12,7 +12,10 @@ from pathlib import Path
 
 from ._errors import IngestError
 
-__all__ = ["EXPORT_SUFFIXES", "MARKDOWN_SUFFIXES", "SUFFIXES", "discover"]
+__all__ = ["EXPORT_SUFFIXES", "MARKDOWN_SUFFIXES", "SUFFIXES", "PathInput", "as_paths", "discover"]
+
+PathInput = str | os.PathLike[str]
+"""A path as users give it."""
 
 #: Markdown post-mortems (canonical files, or other teams' templates).
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -57,3 +60,16 @@ def discover(inputs: Sequence[Path], suffixes: tuple[str, ...] = SUFFIXES) -> di
         else:
             raise IngestError(path, "no such file or folder")
     return found
+
+
+def as_paths(paths: PathInput | Sequence[PathInput]) -> list[Path]:
+    """``paths`` (one path, or a list of them) as a list of Paths, or ValueError.
+
+    Examples
+    --------
+    >>> [path.name for path in as_paths("data")], [path.name for path in as_paths(["a.md", "b"])]
+    (['data'], ['a.md', 'b'])
+    """
+    if paths is None or not isinstance(paths, str | os.PathLike | Sequence):
+        raise ValueError(f"'paths' must be a path or a list of paths, got {paths!r}")
+    return [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]

@@ -13,13 +13,11 @@ from typing import Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._discover import discover
+from .._discover import PathInput, as_paths, discover
 from .._errors import IngestError
 from .._sections import build_section_map
 from .._validate import check_choice, check_int
-from ..ingest import read_file
-from ..ingest._reader import PathInput, as_paths
-from ..ingest._textio import DEFAULT_MAX_BYTES
+from ..ingest import DEFAULT_MAX_BYTES, read_file
 from ._corpus import Corpus, finish
 from .cache import (
     RACY_NS,

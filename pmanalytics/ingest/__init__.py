@@ -18,11 +18,13 @@ from ._format import ExportFormat
 from ._import import ImportSummary, import_sources, write_imported
 from ._reader import FileRead, read_file, read_files, read_postmortem
 from ._results import ImportProblem, ImportResult, attach_followups
+from ._textio import DEFAULT_MAX_BYTES
 from .exports import EXPORT_FORMATS, FORMATS, read_records_source, sniff_format
 from .markdown import MarkdownImport, MarkdownReport, parse_markdown, read_markdown
 from .records import derived, from_records
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "EXPORT_FORMATS",
     "FORMATS",
     "SECTION_MAP",

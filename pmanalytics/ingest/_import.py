@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._discover import PathInput
 from .._files import write
 from .._model import PostMortem
 from .._sections import Part
-from ._reader import PathInput, read_file, read_files
+from ._reader import read_file, read_files
 from ._results import ImportProblem, ImportResult
 from ._textio import DEFAULT_MAX_BYTES
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._discover import EXPORT_SUFFIXES, discover
+from .._discover import EXPORT_SUFFIXES, PathInput, as_paths, discover
 from .._errors import IngestError, ModelError
 from .._files import loads
 from .._model import PostMortem
@@ -35,8 +35,6 @@ __all__ = ["FileRead", "read_file", "read_files", "read_postmortem"]
 _CANONICAL_KEYS = frozenset(PostMortem.model_fields) | {"items", "what_happened"}
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 _STRUCTURED = ("timeline", "actions", "stats", "participants", "summary", "impact")
-
-PathInput = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -195,13 +193,6 @@ def read_postmortem(
             f"holds {what}, not one: read it with pmanalytics.load or pmanalytics.import_sources",
         )
     return found.postmortems[0]
-
-
-def as_paths(paths: PathInput | Sequence[PathInput]) -> list[Path]:
-    """``paths`` (one path, or a list of them) as a list of Paths, or ValueError."""
-    if paths is None or not isinstance(paths, str | os.PathLike | Sequence):
-        raise ValueError(f"'paths' must be a path or a list of paths, got {paths!r}")
-    return [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
 
 
 def _read_markdown(
