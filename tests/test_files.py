@@ -218,3 +218,11 @@ def test_a_second_h1_before_the_sections_is_kept(tmp_path):
     p = pm.read(path)
     assert p.extra["body_preamble"] == "# First\n\nintro\n\n# Second\n\nmore"
     assert pm.read(pm.write(p, tmp_path / "out")) == p
+
+
+def test_the_canonical_headings_cover_exactly_the_template_sections():
+    from pmanalytics._model import TEMPLATE_SECTIONS
+    from pmanalytics._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
+
+    assert list(CANONICAL_HEADINGS) == [SUMMARY, IMPACT, *TEMPLATE_SECTIONS]
+    assert all(body_part(heading) == part for part, heading in CANONICAL_HEADINGS.items())
