@@ -19,9 +19,10 @@ from typing import Any
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-# Where the generated tables come from: the only lines to change if these functions move.
-from pmanalytics._schema import schema_markdown
 from pmanalytics._sections import section_map_markdown
+
+# Where the generated tables come from: the only lines to change if these functions move.
+from pmanalytics.corpus.schema import schema_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 # The docstrings cross-reference in Sphinx's way (:func:`name`); the site shows the name.

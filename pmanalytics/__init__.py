@@ -7,9 +7,8 @@ Examples
 >>> corpus.incidents.groupby("severity").size()               # doctest: +SKIP
 """
 
-from ._corpus import Corpus, load
-from ._errors import ArgumentError, CacheError, IngestError, ModelError, PMError
-from ._files import dumps, loads, read, write
+from ._errors import ArgumentError, IngestError, ModelError, PMError
+from ._files import dumps, loads, write
 from ._model import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -30,7 +29,9 @@ from ._model import (
     slugify,
 )
 from ._version import __version__
+from .corpus import Corpus, load
 from .ingest import from_records, import_sources
+from .ingest import read_postmortem as read
 
 __all__ = [
     "ACTION_KINDS",
@@ -41,7 +42,6 @@ __all__ = [
     "TIMELINE_KINDS",
     "Action",
     "ArgumentError",
-    "CacheError",
     "Corpus",
     "Impact",
     "IngestError",

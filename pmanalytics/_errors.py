@@ -46,7 +46,3 @@ class IngestError(PMError, ValueError):
         self.reason = message
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {message}")
-
-
-class CacheError(PMError):
-    """The corpus cache could not be used (it is rebuilt; this is never fatal to a load)."""

@@ -45,7 +45,7 @@ from ._ids import stable_id
 from ._model import TEMPLATE_SECTIONS, Item, PostMortem, is_slug, slugify
 from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
 
-__all__ = ["dumps", "loads", "read", "write"]
+__all__ = ["dumps", "loads", "write"]
 
 try:  # libyaml's C loader and dumper; the pure-Python ones are a slower fallback
     from yaml import CSafeDumper as _BaseDumper
@@ -58,7 +58,6 @@ except ImportError:  # pragma: no cover
 _MARKDOWN = MarkdownIt("commonmark").disable("inline")
 _ITEM_META = re.compile(r"<!--\s*(\{[^<>]*\})\s*-->\s*")
 _LIST_MARKER = re.compile(r"\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-_ITEM_SECTIONS = TEMPLATE_SECTIONS
 _FRONT_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 _META_FIELDS = ("id", "author", "votes", "theme_id", "created_at", "extra")
 
@@ -139,7 +138,7 @@ def write(pm: PostMortem, folder: str | Path) -> Path:
     >>> path = write(PostMortem(id="pm-1", title="Disk full"), tempfile.mkdtemp())
     >>> path.name
     'pm-1.md'
-    >>> read(path).id
+    >>> loads(path.read_text(encoding="utf-8")).id
     'pm-1'
     """
     target_dir = Path(folder)
@@ -204,7 +203,7 @@ def _compose(front: dict[str, Any], body_fields: dict[str, str], items: tuple[It
     parts.append(f"## {CANONICAL_HEADINGS[IMPACT]}\n\n")
     if body_fields["impact"]:
         parts.append(body_fields["impact"] + "\n\n")
-    for section in _ITEM_SECTIONS:
+    for section in TEMPLATE_SECTIONS:
         parts.append(f"## {CANONICAL_HEADINGS[section]}\n\n")
         parts.extend(_render_items([i for i in items if i.section == section], "###"))
     others = [i for i in items if i.section == "other"]
@@ -262,30 +261,11 @@ def _reads_back_equal(text: str, pm: PostMortem) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def read(path: str | Path) -> PostMortem:
-    """Read one canonical post-mortem file.
-
-    Raises
-    ------
-    IngestError
-        When the file cannot be read; the message names the file, the line where
-        known, and the reason.
-    """
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise IngestError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise IngestError(source, exc.strerror or str(exc)) from exc
-    return loads(text, path=source)
-
-
 def loads(text: str, *, path: str | Path | None = None) -> PostMortem:
     """Parse the text of a canonical post-mortem file.
 
     ``path`` is used in error messages, and its file name gives the id when the
-    front matter has none.
+    front matter has none. To read a file of any kind, use ``pmanalytics.read``.
     """
     if not isinstance(text, str):
         raise TypeError(f"'text' must be a str, got {type(text).__name__}")

@@ -1,8 +1,9 @@
-"""Stable ids for things that arrive without one."""
+"""Ids: stable ids for things that arrive without one, and the rule for an id read twice."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 
 def stable_id(prefix: str, key: str, taken: set[str]) -> str:
@@ -43,3 +44,28 @@ def _first_free_suffix(base: str, taken: set[str]) -> int:
         else:
             high = middle
     return high
+
+
+def duplicate_ids(entries: Iterable[tuple[str, str]]) -> dict[int, str]:
+    """The one rule for a post-mortem id read twice: the first wins, later ones are left out.
+
+    ``entries`` are ``(incident id, where it was read)`` in reading order (file order,
+    then order within an export). Returns, for each entry left out, its position and
+    the message of its error row. ``load`` and ``import`` both apply this rule.
+
+    Examples
+    --------
+    >>> duplicate_ids([("a", "one.md"), ("b", "two.md"), ("a", "three.md")])
+    {2: "duplicate incident id 'a': already loaded from one.md; this one was left out"}
+    """
+    first: dict[str, str] = {}
+    left_out: dict[int, str] = {}
+    for index, (incident_id, where) in enumerate(entries):
+        if incident_id in first:
+            left_out[index] = (
+                f"duplicate incident id {incident_id!r}: already loaded from "
+                f"{first[incident_id]}; this one was left out"
+            )
+        else:
+            first[incident_id] = where
+    return left_out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -250,7 +250,29 @@ def _model_error(error: ValidationError) -> ModelError:
 # --------------------------------------------------------------------------- base
 
 
-class _Record(BaseModel):
+if TYPE_CHECKING:  # the type checker sees a plain BaseModel (the metaclass adds no API)
+    _ModelBase = BaseModel
+else:
+
+    class _RecordType(type(BaseModel)):
+        """The models' metaclass: ``Model(...)`` raises :class:`ModelError`, not ValidationError.
+
+        Catching the error around the whole call leaves pydantic's own ``__init__``
+        in place, so nested models are validated inside pydantic-core: faster, and
+        the location of each problem is kept.
+        """
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().__call__(*args, **kwargs)
+            except ValidationError as exc:
+                raise _model_error(exc) from exc
+
+    class _ModelBase(BaseModel, metaclass=_RecordType):
+        pass
+
+
+class _Record(_ModelBase):
     """Base of every model: frozen, unknown fields kept in ``extra``, errors as ModelError."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
@@ -259,16 +281,6 @@ class _Record(BaseModel):
     """Fields a source had that the model does not: kept, never dropped."""
 
     _aliases: ClassVar[dict[str, str]] = {}
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _model_error(exc) from exc
-
-    # Tell pydantic this __init__ only wraps its own: nested models are then validated
-    # in pydantic-core without calling it, which is faster and keeps error locations.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:

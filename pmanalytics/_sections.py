@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ._model import TEMPLATE_SECTIONS
+
 SUMMARY = "summary"
 IMPACT = "impact"
 
@@ -56,12 +58,9 @@ def normalise_heading(text: str) -> str:
 
 
 PART_KINDS = (
-    "summary",
-    "impact",
-    "went_well",
-    "lessons_learned",
-    "future_considerations",
-    "ongoing_problem",
+    SUMMARY,
+    IMPACT,
+    *TEMPLATE_SECTIONS,
     "other",
     "timeline",
     "actions",

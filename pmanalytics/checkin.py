@@ -25,10 +25,10 @@ from datetime import date
 import pandas as pd
 
 from . import metrics
-from ._corpus import Corpus
 from ._errors import PMError
 from ._markdown import escape_md
 from ._validate import user_date
+from .corpus import Corpus
 
 __all__ = ["CheckinError", "checkin_markdown", "checkin_table"]
 

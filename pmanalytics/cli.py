@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ._corpus import load
 from ._errors import ArgumentError, IngestError, PMError
 from ._validate import check_int, user_date
+from .corpus import load
 
 __all__ = ["main"]
 

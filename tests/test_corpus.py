@@ -13,8 +13,10 @@ import pandas.testing as pdt
 import pytest
 
 import pmanalytics as pm
-from pmanalytics import Action, Item, Participant, PostMortem, Theme, TimelineEvent, _corpus
-from pmanalytics._schema import SCHEMA, TABLES, empty_frame, schema_markdown
+from pmanalytics import Action, Item, Participant, PostMortem, Theme, TimelineEvent
+from pmanalytics.corpus import _load
+from pmanalytics.corpus import cache as corpus_cache
+from pmanalytics.corpus.schema import SCHEMA, TABLES, empty_frame, schema_markdown
 
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -160,13 +162,13 @@ def test_duplicate_ids_are_reported_not_merged(folder):
 
 def _count_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
-    real_read = _corpus.read_any
+    real_read = _load.read_file
 
     def counting_read(path, **options):
         parsed.append(Path(path).name)
         return real_read(path, **options)
 
-    monkeypatch.setattr(_corpus, "read_any", counting_read)
+    monkeypatch.setattr(_load, "read_file", counting_read)
     return parsed
 
 
@@ -245,13 +247,13 @@ def test_cache_location_is_configurable_and_can_be_disabled(folder, tmp_path, mo
 
 def test_parallel_parsing_gives_the_same_tables(tmp_path):
     out = tmp_path / "many"
-    for number in range(_corpus._PARALLEL_FROM + 20):
+    for number in range(_load._PARALLEL_FROM + 20):
         pm.write(_incident(number), out)
     (out / "broken.md").write_text("nothing", encoding="utf-8")
     serial = pm.load(out, cache=False, workers=1)
     parallel = pm.load(out, cache=False, workers=2)
     _assert_same(serial, parallel)
-    assert len(parallel.incidents) == _corpus._PARALLEL_FROM + 20 and len(parallel.errors) == 1
+    assert len(parallel.incidents) == _load._PARALLEL_FROM + 20 and len(parallel.errors) == 1
 
 
 def test_progress_bar_on_request(folder, capsys):
@@ -262,9 +264,9 @@ def test_progress_bar_on_request(folder, capsys):
 
 
 def test_bad_arguments_are_named():
-    with pytest.raises(ValueError, match="'errors' must be 'collect' or 'raise', got 'ignore'"):
+    with pytest.raises(ValueError, match="'errors' must be one of collect, raise, got 'ignore'"):
         pm.load(".", errors="ignore")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'workers' must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="'workers' must be an int >= 1, got 0"):
         pm.load(".", workers=0)
     with pytest.raises(pm.IngestError, match="no such file or folder"):
         pm.load("does/not/exist")
@@ -320,12 +322,10 @@ def test_files_changed_just_before_the_cache_was_written_are_parsed_again(
 
 
 def test_a_cache_written_by_other_code_is_rebuilt(folder, tmp_path, monkeypatch):
-    from pmanalytics import _cache
-
     cache = tmp_path / "cache"
     _age(*folder.iterdir())
     pm.load(folder, cache=cache, workers=1)
-    monkeypatch.setattr(_cache, "_code_version", lambda: "other-code")
+    monkeypatch.setattr(corpus_cache, "_code_version", lambda: "other-code")
     parsed = _count_parses(monkeypatch)
     pm.load(folder, cache=cache, workers=1)
     assert len(parsed) == 5
@@ -352,7 +352,7 @@ def test_bad_paths_and_cache_arguments_are_named():
         pm.load(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'cache' must be True, False or a folder, got 3"):
         pm.load(".", cache=3)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'workers' must be a positive int, got True"):
+    with pytest.raises(ValueError, match="'workers' must be an int >= 1, got True"):
         pm.load(".", workers=True)
     with pytest.raises(ValueError, match="'section_map' must be a mapping"):
         pm.load(".", section_map="Oopsies")  # type: ignore[arg-type]

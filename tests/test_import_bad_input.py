@@ -89,7 +89,7 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path):
     small = pm.load(folder, cache=False, max_bytes=10)
     assert len(small.errors) == 2
     assert "more than the limit of 10 bytes" in small.errors["message"].iloc[0]
-    with pytest.raises(ValueError, match="'max_bytes' must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="'max_bytes' must be an int >= 1, got 0"):
         pm.load(folder, max_bytes=0)
 
 

@@ -22,7 +22,7 @@ from .._errors import PMError
 from .._validate import user_date
 
 if TYPE_CHECKING:
-    from .._corpus import Corpus
+    from ._corpus import Corpus
 
 __all__ = ["FilterError", "Filters", "filter_corpus", "incident_mask"]
 

@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import metrics
-from .._corpus import Corpus
 from .._errors import PMError
 from .._validate import check_choice, check_int, user_date
+from ..corpus import Corpus
 from ..corpus.filters import Filters
 from ..plots import _trends as plots
 

@@ -29,7 +29,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import metrics
-from .._corpus import Corpus
+from ..corpus import Corpus
 from ..corpus.filters import FilterError, Filters
 from .data import (
     FIGURES,

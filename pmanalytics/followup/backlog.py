@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._corpus import Corpus
 from .._validate import check_choice, user_date
+from ..corpus import Corpus
 from .errors import FollowupError
 
 __all__ = ["review_backlog", "review_lag", "review_lag_summary"]

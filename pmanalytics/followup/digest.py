@@ -39,8 +39,8 @@ import pandas as pd
 
 from .. import metrics
 from .._atomic import atomic_write_text
-from .._corpus import Corpus, load
 from .._validate import check_choice, check_int, user_date
+from ..corpus import Corpus, load
 from .backlog import review_backlog
 from .errors import FollowupError
 

@@ -35,8 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .._errors import IngestError
-from .._files import read
 from .._model import Action, PostMortem, slugify
+from ..ingest import read_postmortem as read
 from .edit import ActionChange, FileEdit, plan_edit, transition, with_fields
 from .errors import FollowupError, SyncError
 from .trackers import Ticket, link_keys

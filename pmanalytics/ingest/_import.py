@@ -7,31 +7,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import IngestError
+from .._discover import PathInput
 from .._files import write
 from .._model import PostMortem
 from .._sections import Part
-from ._dispatch import read_any
-from ._exports import DEFAULT_MAX_BYTES
+from ._reader import read_file, read_files
 from ._results import ImportProblem, ImportResult
-from .sources import read_records_source
-
-_MARKDOWN_SUFFIXES = (".md", ".markdown")
-_RECORD_SUFFIXES = (".csv", ".json")
+from ._textio import DEFAULT_MAX_BYTES
 
 
 def import_sources(
-    sources: Sequence[str | os.PathLike[str]],
+    sources: PathInput | Sequence[PathInput],
     *,
     section_map: Mapping[str, str | Part] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportResult:
     """Read Markdown files, folders of them, and CSV/JSON exports into one result.
 
-    Folders are searched recursively for ``.md``, ``.markdown``, ``.csv`` and
-    ``.json`` files; a file named explicitly is read whatever its extension (CSV
-    and JSON by their extension, anything else as Markdown). Nothing raises for a
-    bad file: it becomes a row of ``errors``.
+    The files are read as ``pmanalytics.load`` reads them (:func:`read_files`):
+    folders are searched recursively for ``.md``, ``.markdown``, ``.csv`` and
+    ``.json`` files (a CSV or JSON file there that is no known export is skipped);
+    a file named explicitly is read whatever its extension (CSV and JSON as
+    exports, anything else as Markdown). Nothing raises for a bad file: it becomes
+    a row of ``errors``. An id read twice is an error row (the first is kept).
 
     Examples
     --------
@@ -43,26 +41,9 @@ def import_sources(
     (['db'], ())
     """
     result = ImportResult()
-    from .._corpus import discover  # the corpus module imports this package
-
-    for path in discover([Path(s) for s in sources], _MARKDOWN_SUFFIXES + _RECORD_SUFFIXES):
-        if path.suffix.lower() in _RECORD_SUFFIXES:
-            part = read_records_source(path, max_bytes=max_bytes)
-        else:
-            part = _markdown(path, section_map, max_bytes)
-        result = result.merged_with(part)
+    for found in read_files(sources, section_map=section_map, max_bytes=max_bytes):
+        result = result.merged_with(found.result)
     return result
-
-
-def _markdown(
-    path: Path, section_map: Mapping[str, str | Part] | None, max_bytes: int
-) -> ImportResult:
-    try:
-        read = read_any(path, section_map=section_map, max_bytes=max_bytes)
-    except IngestError as exc:
-        return ImportResult(errors=(ImportProblem(str(path), exc.line, exc.reason),))
-    pm = read.postmortem
-    return ImportResult(postmortems=(pm,), origins={pm.id: (str(path), None)})
 
 
 @dataclass(frozen=True)
@@ -94,12 +75,13 @@ def write_imported(result: ImportResult, folder: str | os.PathLike[str]) -> Impo
     existing: dict[str, PostMortem] = {}
     problems = list(result.errors)
     for path in sorted(target.glob("*.md")):
-        try:
-            pm = read_any(path).postmortem
-        except IngestError as exc:
-            problems.append(ImportProblem(str(path), exc.line, f"existing file: {exc.reason}"))
-            continue
-        existing[pm.id] = pm
+        found = read_file(path)
+        for problem in found.problems:
+            problems.append(
+                ImportProblem(problem.source, problem.line, f"existing file: {problem.message}")
+            )
+        for pm in found.postmortems:
+            existing[pm.id] = pm
     combined = {**existing, **{pm.id: pm for pm in result.postmortems}}
     attached, attach_problems = result.attach_followups(combined)
     problems.extend(attach_problems)

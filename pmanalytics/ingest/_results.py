@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .._errors import ModelError
+from .._ids import duplicate_ids
 from .._model import Action, PostMortem
 
 __all__ = ["ImportProblem", "ImportResult", "Origin", "attach_followups"]
@@ -68,6 +69,8 @@ class ImportResult:
     def merged_with(self, other: ImportResult) -> ImportResult:
         """Both results in one. A post-mortem id seen in both is an error row, never merged.
 
+        The rule for duplicate ids is :func:`pmanalytics._ids.duplicate_ids`, as in ``load``.
+
         Follow-ups for the same incident are combined; one with the same id replaces the
         earlier one.
 
@@ -76,30 +79,24 @@ class ImportResult:
         >>> from pmanalytics import PostMortem
         >>> one = ImportResult(postmortems=(PostMortem(id="a", title="A"),))
         >>> print(one.merged_with(one).errors[0].message)
-        id 'a' is imported twice (also from <records>); this one was left out
+        duplicate incident id 'a': already loaded from <records>; this one was left out
         """
         if not isinstance(other, ImportResult):
             raise TypeError(f"'other' must be an ImportResult, got {type(other).__name__}")
-        postmortems = list(self.postmortems)
         unknown: Origin = ("<records>", None)
         origins = {pm.id: self.origins.get(pm.id, unknown) for pm in self.postmortems}
+        incoming = [(pm, other.origins.get(pm.id, unknown)) for pm in other.postmortems]
+        entries = [(pm_id, _where(origin)) for pm_id, origin in origins.items()]
+        entries += [(pm.id, _where(origin)) for pm, origin in incoming]
+        left_out = duplicate_ids(entries)
+        postmortems = list(self.postmortems)
         errors = list(self.errors) + list(other.errors)
-        for pm in other.postmortems:
-            source, line = other.origins.get(pm.id, unknown)
-            if pm.id in origins:
-                first, first_line = origins[pm.id]
-                where = first if first_line is None else f"{first}:{first_line}"
-                errors.append(
-                    ImportProblem(
-                        source,
-                        line,
-                        f"id {pm.id!r} is imported twice (also from {where}); "
-                        "this one was left out",
-                    )
-                )
-                continue
-            postmortems.append(pm)
-            origins[pm.id] = (source, line)
+        for index, (pm, (source, line)) in enumerate(incoming, start=len(origins)):
+            if index in left_out:
+                errors.append(ImportProblem(source, line, left_out[index]))
+            else:
+                postmortems.append(pm)
+                origins.setdefault(pm.id, other.origins.get(pm.id, unknown))
         followups = {key: tuple(actions) for key, actions in self.followups.items()}
         for key, actions in other.followups.items():
             followups[key] = _upsert(followups.get(key, ()), actions)
@@ -192,6 +189,11 @@ def attach_followups(
                 ImportProblem(source, line, f"cannot attach to {pm.id!r}: {one_line(exc)}")
             )
     return result, tuple(errors)
+
+
+def _where(origin: Origin) -> str:
+    source, line = origin
+    return source if line is None else f"{source}:{line}"
 
 
 def _find_incident(incident_id: str, keys_by_id: Mapping[str, str]) -> str | None:

@@ -32,11 +32,12 @@ from typing import Any
 
 from .._model import slugify
 from ._dates import parse_datetime
-from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
+from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult, attach_followups
+from ._textio import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
 from .records import Record, derived, from_records
 
-__all__ = ["FOLLOW_UP_STATUSES", "read", "read_data", "read_text", "sniff"]
+__all__ = ["FOLLOW_UP_STATUSES", "FORMAT", "parse", "parse_data", "read", "sniff"]
 
 #: incident.io follow-up status -> action status.
 FOLLOW_UP_STATUSES = {
@@ -102,33 +103,33 @@ def read(
     """
     return read_source(
         source,
-        lambda text, shown: read_text(text, name=shown),
+        lambda text, shown: parse(text, name=shown),
         name=name,
         max_bytes=max_bytes,
         encoding=encoding,
     )
 
 
-def read_text(text: str, *, name: str = "<incident.io>") -> ImportResult:
+def parse(text: str, *, name: str = "<incident.io>") -> ImportResult:
     """Read the text of an incident.io JSON export.
 
     Examples
     --------
-    >>> print(read_text('{"incidents": [', name="inc.json").errors[0])
+    >>> print(parse('{"incidents": [', name="inc.json").errors[0])
     inc.json:1: invalid JSON: Expecting value (column 16)
     """
     data, problem = load_json(text, name)
     if problem is not None:
         return ImportResult(errors=(problem,))
-    return read_data(data, name=name)
+    return parse_data(data, name=name)
 
 
-def read_data(data: Any, *, name: str = "<incident.io>") -> ImportResult:
+def parse_data(data: Any, *, name: str = "<incident.io>") -> ImportResult:
     """Read parsed incident.io JSON (a dict or a list).
 
     Examples
     --------
-    >>> result = read_data([{"id": "01FU", "incident_id": "01HX", "title": "Add alert",
+    >>> result = parse_data([{"id": "01FU", "incident_id": "01HX", "title": "Add alert",
     ...                      "status": "outstanding"}])
     >>> {key: [a.status for a in actions] for key, actions in result.followups.items()}
     {'01hx': ['open']}
@@ -362,3 +363,7 @@ def _follow_up_mapping(references: dict[str, str]) -> dict[str, Any]:
         "completed_at": "completed_at",
         "link": "external_issue_reference.issue_permalink",
     }
+
+
+#: This format, for the export registry (:mod:`pmanalytics.ingest.exports`).
+FORMAT = ExportFormat("incidentio", "incident.io JSON", "json", sniff, read, parse)

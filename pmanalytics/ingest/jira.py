@@ -29,16 +29,18 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from .._model import ACTION_STATUSES, slugify
-from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source
+from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult, with_more_errors
+from ._textio import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source
 from .records import Record, derived, from_records
 
 __all__ = [
     "DEFAULT_INCIDENT_LABEL",
     "DEFAULT_LINK_PATTERN",
+    "FORMAT",
     "STATUSES",
+    "parse",
     "read",
-    "read_text",
     "sniff",
 ]
 
@@ -159,14 +161,14 @@ def read(
     }
     return read_source(
         source,
-        lambda text, shown: read_text(text, name=shown, **options),
+        lambda text, shown: parse(text, name=shown, **options),
         name=name,
         max_bytes=max_bytes,
         encoding=encoding,
     )
 
 
-def read_text(
+def parse(
     text: str,
     *,
     name: str = "<jira>",
@@ -181,7 +183,7 @@ def read_text(
 
     Examples
     --------
-    >>> result = read_text("Summary,Issue key,Labels\\nFix it,OPS-9,sre\\n", name="jira.csv")
+    >>> result = parse("Summary,Issue key,Labels\\nFix it,OPS-9,sre\\n", name="jira.csv")
     >>> print(result.errors[0])  # doctest: +ELLIPSIS
     jira.csv:2: incident_id: ticket OPS-9 names no incident: no label like 'postmortem-<id>'...
     """
@@ -361,3 +363,7 @@ def _status_table(extra: Mapping[str, str] | None) -> dict[str, str]:
             )
         table[_normal(jira_status)] = status
     return table
+
+
+#: This format, for the export registry (:mod:`pmanalytics.ingest.exports`).
+FORMAT = ExportFormat("jira", "Jira CSV of follow-up tickets", "csv", sniff, read, parse)

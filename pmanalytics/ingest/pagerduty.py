@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from .._model import slugify
-from ._exports import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
+from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult
+from ._textio import DEFAULT_MAX_BYTES, Source, json_of, load_json, read_source
 from .records import Record, derived, from_records
 
-__all__ = ["read", "read_data", "read_text", "sniff"]
+__all__ = ["FORMAT", "parse", "parse_data", "read", "sniff"]
 
 
 def sniff(source: Source | Any) -> bool:
@@ -66,34 +67,34 @@ def read(
     """
     return read_source(
         source,
-        lambda text, shown: read_text(text, name=shown),
+        lambda text, shown: parse(text, name=shown),
         name=name,
         max_bytes=max_bytes,
         encoding=encoding,
     )
 
 
-def read_text(text: str, *, name: str = "<pagerduty>") -> ImportResult:
+def parse(text: str, *, name: str = "<pagerduty>") -> ImportResult:
     """Read the text of PagerDuty incidents JSON.
 
     Examples
     --------
-    >>> result = read_text('[{"incident_number": 7, "title": "DNS", "status": "triggered"}]')
+    >>> result = parse('[{"incident_number": 7, "title": "DNS", "status": "triggered"}]')
     >>> [pm.id for pm in result.postmortems]
     ['pd-7']
     """
     data, problem = load_json(text, name)
     if problem is not None:
         return ImportResult(errors=(problem,))
-    return read_data(data, name=name)
+    return parse_data(data, name=name)
 
 
-def read_data(data: Any, *, name: str = "<pagerduty>") -> ImportResult:
+def parse_data(data: Any, *, name: str = "<pagerduty>") -> ImportResult:
     """Read parsed PagerDuty incidents JSON (a dict or a list).
 
     Examples
     --------
-    >>> read_data({"incident": {"incident_number": 7, "title": "DNS"}}).postmortems[0].title
+    >>> parse_data({"incident": {"incident_number": 7, "title": "DNS"}}).postmortems[0].title
     'DNS'
     """
     incidents = _incidents(data)
@@ -177,3 +178,7 @@ _MAPPING: dict[str, Any] = {
     "teams": derived(_teams, "teams"),
     "links": derived(_links, "html_url"),
 }
+
+
+#: This format, for the export registry (:mod:`pmanalytics.ingest.exports`).
+FORMAT = ExportFormat("pagerduty", "PagerDuty incidents JSON", "json", sniff, read, parse)

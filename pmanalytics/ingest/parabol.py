@@ -32,11 +32,12 @@ from typing import Any
 
 from .._model import ITEM_SECTIONS, slugify
 from .._sections import body_part, normalise_heading
-from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source, source_name
+from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult, with_more_errors
+from ._textio import DEFAULT_MAX_BYTES, Source, csv_header, read_csv, read_source, source_name
 from .records import Record, derived, from_records
 
-__all__ = ["COLUMNS", "PROMPT_SECTIONS", "read", "read_text", "sniff"]
+__all__ = ["COLUMNS", "FORMAT", "PROMPT_SECTIONS", "parse", "read", "sniff"]
 
 #: The columns of Parabol's retrospective CSV export.
 COLUMNS = (
@@ -193,21 +194,21 @@ def read(
         shown = "retrospective.csv"
     return read_source(
         source,
-        lambda text, given: read_text(text, name=given, sections=sections),
+        lambda text, given: parse(text, name=given, sections=sections),
         name=shown,
         max_bytes=max_bytes,
         encoding=encoding,
     )
 
 
-def read_text(
+def parse(
     text: str, *, name: str = "retrospective.csv", sections: Mapping[str, str] | None = None
 ) -> ImportResult:
     """Read the text of a Parabol export; ``name`` is the file name id and title come from.
 
     Examples
     --------
-    >>> read_text("reflectionGroup,prompt,type,content\\n", name="retro.csv").errors[0].message
+    >>> parse("reflectionGroup,prompt,type,content\\n", name="retro.csv").errors[0].message
     'has a header but no rows'
     """
     table_map = _prompt_table(sections)
@@ -378,3 +379,7 @@ def _file_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+#: This format, for the export registry (:mod:`pmanalytics.ingest.exports`).
+FORMAT = ExportFormat("parabol", "Parabol retrospective CSV", "csv", sniff, read, parse)

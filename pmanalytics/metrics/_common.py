@@ -9,9 +9,9 @@ from typing import Literal
 
 import pandas as pd
 
-from .._corpus import Corpus
 from .._errors import PMError
 from .._validate import check_choice, check_int, user_date
+from ..corpus import Corpus
 
 Freq = Literal["week", "month", "quarter"]
 GroupBy = Literal["severity", "service", "team"]

@@ -16,8 +16,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._corpus import Corpus
 from .._model import OPEN_ACTION_STATUSES
+from ..corpus import Corpus
 from ._common import Freq, check_by, check_freq, cutoff, periods, to_date
 
 __all__ = [

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._corpus import Corpus
 from .._validate import check_int
+from ..corpus import Corpus
 from ._common import (
     Freq,
     GroupBy,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._corpus import Corpus
+from ..corpus import Corpus
 from ._common import DAY, check_days, cutoff, to_date
 from .actions import action_status, status_of
 

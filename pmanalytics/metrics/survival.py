@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._corpus import Corpus
+from ..corpus import Corpus
 from ._common import check_by, cutoff, to_date
 from .actions import status_of
 

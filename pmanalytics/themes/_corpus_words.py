@@ -6,7 +6,7 @@ where a problem happened, not what it was.
 
 from __future__ import annotations
 
-from .._corpus import Corpus
+from ..corpus import Corpus
 from ._errors import ThemeError
 from ._text import name_tokens
 

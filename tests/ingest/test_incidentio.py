@@ -139,12 +139,12 @@ def test_follow_ups_from_another_file_attach_through_the_incident_ids():
 
 def test_other_shapes_are_accepted():
     data = json.loads(EXPORT.read_text())
-    bare = incidentio.read_data(data["incidents"][:1])
-    single = incidentio.read_data({"incident": data["incidents"][0]})
-    listed = incidentio.read_data({"incidents": data["incidents"][:1], "pagination_meta": {}})
+    bare = incidentio.parse_data(data["incidents"][:1])
+    single = incidentio.parse_data({"incident": data["incidents"][0]})
+    listed = incidentio.parse_data({"incidents": data["incidents"][:1], "pagination_meta": {}})
     assert bare.postmortems == single.postmortems == listed.postmortems
     assert bare.postmortems[0].id == "inc-123"
-    follow_ups = incidentio.read_data(data["follow_ups"][:2])
+    follow_ups = incidentio.parse_data(data["follow_ups"][:2])
     assert [a.id for a in follow_ups.followups["01hxk4t9qz8j3w6v5r2n1m0pqa"]] == [
         "01FU0000000000000000000001",
         "01FU0000000000000000000002",
@@ -152,11 +152,11 @@ def test_other_shapes_are_accepted():
 
 
 def test_json_that_is_not_incident_io_is_an_error_row():
-    result = incidentio.read_text('{"alerts": []}', name="x.json")
+    result = incidentio.parse('{"alerts": []}', name="x.json")
     assert result.errors[0].message == (
         "is not an incident.io export: expected an 'incidents' or 'follow_ups' list"
     )
-    broken = incidentio.read_text('{"incidents": [\n  {"id": 1,}\n]}', name="x.json")
+    broken = incidentio.parse('{"incidents": [\n  {"id": 1,}\n]}', name="x.json")
     assert (broken.errors[0].line, broken.errors[0].message) == (
         2,
         "invalid JSON: Expecting property name enclosed in double quotes (column 12)",

@@ -143,37 +143,35 @@ def test_label_prefix_regex_and_incident_column_are_configurable():
         "A,OPS-1,Open,pm-INC-42,,\n"
         "B,OPS-2,Open,,,INC-43\n"
     )
-    by_prefix = jira.read_text(text, incident_label="pm-")
+    by_prefix = jira.parse(text, incident_label="pm-")
     assert list(by_prefix.followups) == ["inc-42"]
-    by_regex = jira.read_text(text, incident_label=re.compile(r"^pm-(INC-\d+)$"))
+    by_regex = jira.parse(text, incident_label=re.compile(r"^pm-(INC-\d+)$"))
     assert list(by_regex.followups) == ["inc-42"]
-    by_column = jira.read_text(
-        text, incident_label="pm-", incident_column="Custom field (Incident)"
-    )
+    by_column = jira.parse(text, incident_label="pm-", incident_column="Custom field (Incident)")
     assert sorted(by_column.followups) == ["inc-42", "inc-43"]
     assert by_column.errors == ()
 
 
 def test_naive_times_are_read_in_the_zone_given():
     text = "Summary,Issue key,Created,Labels\nA,OPS-1,11/May/24 03:26 PM,postmortem-pm-1\n"
-    (action,) = jira.read_text(text, tz=timezone(timedelta(hours=2))).followups["pm-1"]
+    (action,) = jira.parse(text, tz=timezone(timedelta(hours=2))).followups["pm-1"]
     assert action.created_at == datetime(2024, 5, 11, 13, 26, tzinfo=UTC)
 
 
 def test_extra_status_mappings_and_bad_options_are_checked():
     text = "Summary,Issue key,Status,Labels\nA,OPS-1,Parked,postmortem-pm-1\n"
-    (action,) = jira.read_text(text, statuses={"Parked": "wont_do"}).followups["pm-1"]
+    (action,) = jira.parse(text, statuses={"Parked": "wont_do"}).followups["pm-1"]
     assert action.status == "wont_do"
     with pytest.raises(ValueError, match="'statuses' value for 'Parked' must be one of"):
-        jira.read_text(text, statuses={"Parked": "later"})
+        jira.parse(text, statuses={"Parked": "later"})
     with pytest.raises(ValueError, match="'link_pattern' must be a valid regex"):
         jira.read(io.StringIO(text), link_pattern="(")
-    missing = jira.read_text(text, incident_column="Incident", name="t.csv")
+    missing = jira.parse(text, incident_column="Incident", name="t.csv")
     assert missing.errors[0].message.startswith("has no column 'Incident' ('incident_column'")
 
 
 def test_a_csv_that_is_not_a_jira_export_is_an_error_row():
-    result = jira.read_text("reflectionGroup,prompt,content\n", name="retro.csv")
+    result = jira.parse("reflectionGroup,prompt,content\n", name="retro.csv")
     assert result.errors[0].message == (
         "is not a Jira CSV export: no column 'Summary' (columns: reflectionGroup, prompt, content)"
     )

@@ -89,9 +89,9 @@ def test_imported_incidents_survive_the_canonical_file_round_trip(result, tmp_pa
 def test_other_shapes_are_accepted():
     page = json.loads(EXPORT.read_text())
     incidents = page["incidents"][:3]
-    bare = pagerduty.read_data(incidents)
-    pages = pagerduty.read_data([{"incidents": incidents[:2]}, {"incidents": incidents[2:]}])
-    single = pagerduty.read_data({"incident": incidents[0]})
+    bare = pagerduty.parse_data(incidents)
+    pages = pagerduty.parse_data([{"incidents": incidents[:2]}, {"incidents": incidents[2:]}])
+    single = pagerduty.parse_data({"incident": incidents[0]})
     assert [pm.id for pm in bare.postmortems] == ["pd-1234", "pd-1235", "pd-1236"]
     assert pages.postmortems == bare.postmortems
     assert single.postmortems == bare.postmortems[:1]
@@ -104,12 +104,12 @@ def test_without_an_incident_number_the_id_comes_from_pagerdutys_id():
         "summary": "[#9] Disk",
         "created_at": "2024-05-11T10:00:00Z",
     }
-    pm = pagerduty.read_data([incident]).postmortems[0]
+    pm = pagerduty.parse_data([incident]).postmortems[0]
     assert (pm.id, pm.title) == ("pd-q0abc", "[#9] Disk")
 
 
 def test_json_that_is_not_pagerduty_is_an_error_row():
-    result = pagerduty.read_text('{"services": []}', name="x.json")
+    result = pagerduty.parse('{"services": []}', name="x.json")
     assert result.errors[0].message == (
         "is not a PagerDuty export: expected an 'incidents' list or a list of incidents"
     )

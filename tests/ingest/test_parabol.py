@@ -140,7 +140,7 @@ def test_retro_template_prompts_map_to_sections_and_can_be_overridden():
         for n, prompt in enumerate(["Start", "Stop", "Continue", "Risks", "What’s working?"])
     )
     text = HEADER + "\n" + rows + "\n"
-    pm = parabol.read_text(text, name="r.csv").postmortems[0]
+    pm = parabol.parse(text, name="r.csv").postmortems[0]
     by_heading = {item.heading: item.section for item in pm.items}
     assert by_heading == {
         "Start": "future_considerations",
@@ -149,14 +149,14 @@ def test_retro_template_prompts_map_to_sections_and_can_be_overridden():
         "Risks": "ongoing_problem",
         "What’s working?": "went_well",
     }
-    custom = parabol.read_text(text, name="r.csv", sections={"Start": "went_well"})
+    custom = parabol.parse(text, name="r.csv", sections={"Start": "went_well"})
     started = next(i for i in custom.postmortems[0].items if i.heading == "Start")
     assert started.section == "went_well"
 
 
 def test_a_bad_sections_value_is_refused_naming_it():
     with pytest.raises(ValueError, match="'sections' value for 'Start' must be one of"):
-        parabol.read_text(HEADER + "\n", name="r.csv", sections={"Start": "happy"})
+        parabol.parse(HEADER + "\n", name="r.csv", sections={"Start": "happy"})
 
 
 def test_bad_rows_are_error_rows_naming_their_line_and_the_rest_import():
@@ -176,10 +176,10 @@ def test_bad_rows_are_error_rows_naming_their_line_and_the_rest_import():
 
 
 def test_a_header_without_rows_or_another_csv_is_an_error_row():
-    empty = parabol.read_text(HEADER + "\n", name="r.csv")
+    empty = parabol.parse(HEADER + "\n", name="r.csv")
     assert empty.postmortems == ()
     assert empty.errors[0].message == "has a header but no rows"
-    other = parabol.read_text("Summary,Issue key\nA,B\n", name="jira.csv")
+    other = parabol.parse("Summary,Issue key\nA,B\n", name="jira.csv")
     assert other.errors[0].message.startswith(
         "is not a Parabol retrospective export: no column 'reflectionGroup'"
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .._files import list_item_lines
+from ..._files import list_item_lines
 
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ._model import PostMortem
-from ._schema import FILE_COLUMN, SCHEMA, build_frame
+from .._model import PostMortem
+from ..ingest import FileRead
+from .schema import FILE_COLUMN, SCHEMA, build_frame
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_DATE = date(1970, 1, 1)
@@ -44,20 +45,34 @@ class RowBuffer:
         """Record a file that could not be loaded."""
         self._add("errors", file_index, path=path, line=line, message=message)
 
-    def add_source(self, file_index: int, incident_id: str, path: str, result: Any) -> None:
-        """Record how a file was read (``result`` is an ingest ``ReadResult``)."""
-        report = result.report
-        self._add(
-            "sources",
-            file_index,
-            incident_id=incident_id,
-            path=path,
-            format=result.format,
-            recognised=[f"{heading} -> {part}" for heading, part in report.recognised],
-            leftover=list(report.leftover),
-        )
+    def add_file(self, file_index: int, found: FileRead) -> None:
+        """Record what one file gave: its post-mortems, how they were read, and its problems."""
+        path = found.path
+        for problem in found.problems:  # its source is the file, or a part of it
+            self.add_error(file_index, problem.source, problem.message, problem.line)
+        report = found.report
+        recognised = [f"{heading} -> {part}" for heading, part in report.recognised]
+        for pm in found.postmortems:
+            self.add(pm, file_index, path)
+            self._add(
+                "sources",
+                file_index,
+                incident_id=pm.id,
+                path=path,
+                format=found.format,
+                recognised=recognised,
+                leftover=list(report.leftover),
+            )
         for line, message in report.notes:
             self._add("warnings", file_index, path=path, line=line, message=message)
+        for incident_id, actions in found.result.followups.items():
+            for action in actions:
+                _, line = found.result.followup_origins.get((incident_id, action.id), (path, None))
+                message = (
+                    f"follow-up {action.id!r} for incident {incident_id!r} was not attached: "
+                    "load reads post-mortems; attach follow-ups with `pmanalytics import`"
+                )
+                self._add("warnings", file_index, path=path, line=line, message=message)
 
     def add(self, pm: PostMortem, file_index: int, path: str) -> None:
         """Record one post-mortem and all its parts."""

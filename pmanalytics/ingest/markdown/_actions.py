@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .._ids import stable_id
-from .._sections import normalise_heading
-from ._md_blocks import Block, Heading, ListItem, Node
-from ._md_time import parse_moment
+from ..._ids import stable_id
+from ..._sections import normalise_heading
+from ._blocks import Block, Heading, ListItem, Node
+from ._time import parse_moment
 
 _STATUS_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ._model import (
+from .._model import (
     ACTION_KINDS,
     ACTION_STATUSES,
     ITEM_SECTIONS,
@@ -27,6 +27,7 @@ from ._model import (
     POSTMORTEM_STATUSES,
     TIMELINE_KINDS,
 )
+from ..ingest.exports import EXPORT_FORMATS
 
 #: Internal column on every table while loading: which source file a row came from.
 FILE_COLUMN = "_file"
@@ -143,7 +144,11 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
     "sources": (
         _c("incident_id", "string", "The post-mortem."),
         _c("path", "string", "The file it was read from."),
-        _c("format", ("canonical", "markdown"), "How it was read: a canonical file, or imported."),
+        _c(
+            "format",
+            ("canonical", "markdown", *EXPORT_FORMATS),
+            "How it was read: a canonical file, Markdown imported, or an export's format.",
+        ),
         _c("recognised", "list", "Imported Markdown: each heading read, as `heading -> part`."),
         _c("leftover", "list", "Imported Markdown: headings not understood (text kept in extra)."),
     ),

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._atomic import atomic_write_text
-from ._schema import FILE_COLUMN, SCHEMA, conform
+from .._atomic import atomic_write_text
+from .schema import FILE_COLUMN, SCHEMA, conform
 
 _FORMAT = 4
 _MANIFEST_COLUMNS = ("path", "size", "mtime_ns")
@@ -72,10 +72,10 @@ RACY_NS = 2_000_000_000
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     """The package version and a hash of its source: any change of the parsers rebuilds."""
-    from ._version import __version__
+    from .._version import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # all of pmanalytics
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from .._sections import normalise_heading
-from ._md_blocks import Block, Heading, ListItem, Node, raw_cells
-from ._md_time import ZONE_ALIASES, Moment, parse_duration, parse_moment, stated_zone
+from ..._sections import normalise_heading
+from ._blocks import Block, Heading, ListItem, Node, raw_cells
+from ._time import ZONE_ALIASES, Moment, parse_duration, parse_moment, stated_zone
 
 # --------------------------------------------------------------------------- timeline
 

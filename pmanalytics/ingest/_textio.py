@@ -13,8 +13,11 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
+from .._errors import IngestError
+from .._validate import check_int
 from ._results import ImportProblem, ImportResult
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "load_json",
     "load_text",
     "read_csv",
+    "read_file_text",
     "read_source",
     "source_name",
 ]
@@ -85,8 +89,7 @@ def load_text(
     is not UTF-8 text (byte 0xe9 at offset 3)...
     """
     shown = source_name(source, name)
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
-        raise ValueError(f"'max_bytes' must be a positive whole number, got {max_bytes!r}")
+    check_int("max_bytes", max_bytes, minimum=1)
     if isinstance(source, str | os.PathLike):
         data, problem = _read_path(source, shown, max_bytes)
         if problem is not None:
@@ -102,6 +105,23 @@ def load_text(
             return _check_text(raw, shown)
         data = bytes(raw)
     return _decode(data, shown, encoding)
+
+
+def read_file_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A text file's contents, read as :func:`load_text` does, or :class:`IngestError`.
+
+    Examples
+    --------
+    >>> read_file_text("no/such/file.md")
+    Traceback (most recent call last):
+    ...
+    pmanalytics._errors.IngestError: no/such/file.md: no such file
+    """
+    text, problem = load_text(Path(path), name=os.fspath(path), max_bytes=max_bytes)
+    if text is None:
+        reason = problem.message if problem is not None else "cannot be read"
+        raise IngestError(os.fspath(path), reason, problem.line if problem is not None else None)
+    return text
 
 
 def read_source(

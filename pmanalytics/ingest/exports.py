@@ -1,36 +1,39 @@
-"""Structured exports in one call: tell the format of a file and read it with its preset.
+"""The export registry: each format is one :class:`ExportFormat` (``sniff`` / ``read`` / ``parse``).
 
-Known formats (:data:`FORMATS`): ``"parabol"`` (Parabol retrospective CSV),
-``"jira"`` (Jira CSV of follow-up tickets), ``"incidentio"`` (incident.io JSON) and
-``"pagerduty"`` (PagerDuty incidents JSON). Bad input never raises: a file that is
-too large, binary, not UTF-8, empty, invalid JSON or of no known format gives an
-:class:`~pmanalytics.ingest.records.ImportResult` with an error row saying so.
+Known formats (:data:`EXPORT_FORMATS`, described in :data:`FORMATS`): ``"parabol"``
+(Parabol retrospective CSV), ``"jira"`` (Jira CSV of follow-up tickets),
+``"incidentio"`` (incident.io JSON) and ``"pagerduty"`` (PagerDuty incidents JSON).
+A new format is a module with those three functions and one ``FORMAT`` object,
+listed here. Bad input never raises: a file that is too large, binary, not UTF-8,
+empty, invalid JSON or of no known format gives an
+:class:`~pmanalytics.ingest.ImportResult` with an error row saying so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from .._validate import check_choice
 from . import incidentio, jira, pagerduty, parabol
-from ._exports import DEFAULT_MAX_BYTES, Source, csv_header, load_json, load_text, source_name
+from ._format import ExportFormat
 from ._results import ImportProblem, ImportResult
+from ._textio import DEFAULT_MAX_BYTES, Source, csv_header, load_json, load_text, source_name
 
-__all__ = ["FORMATS", "read_records_source", "sniff_format"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "ExportFormat",
+    "read_export",
+    "read_records_source",
+    "sniff_format",
+]
 
+#: The registry: every export format read, by key, in the order they are sniffed.
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    preset.FORMAT.key: preset.FORMAT for preset in (parabol, jira, incidentio, pagerduty)
+}
 #: The formats :func:`read_records_source` reads, and what each is.
-FORMATS: dict[str, str] = {
-    "parabol": "Parabol retrospective CSV",
-    "jira": "Jira CSV of follow-up tickets",
-    "incidentio": "incident.io JSON",
-    "pagerduty": "PagerDuty incidents JSON",
-}
-_READERS: dict[str, Callable[..., ImportResult]] = {
-    "parabol": parabol.read_text,
-    "jira": jira.read_text,
-    "incidentio": incidentio.read_text,
-    "pagerduty": pagerduty.read_text,
-}
+FORMATS: dict[str, str] = {key: one.description for key, one in EXPORT_FORMATS.items()}
 
 
 def sniff_format(path: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
@@ -86,19 +89,40 @@ def read_records_source(
     >>> print(result.errors[0])  # doctest: +ELLIPSIS
     notes.csv: is not an export of a known format (found CSV columns: a, b); ...
     """
-    if format is not None and format not in FORMATS:
-        known = ", ".join(repr(one) for one in FORMATS)
-        raise ValueError(f"'format' must be one of {known} or None, got {format!r}")
+    check_choice("format", format, (*FORMATS, None))
+    return read_export(path, format, name=name, max_bytes=max_bytes, encoding=encoding, **options)[
+        1
+    ]
+
+
+def read_export(
+    path: Source,
+    format: str | None = None,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+    **options: Any,
+) -> tuple[ExportFormat | None, ImportResult]:
+    """:func:`read_records_source`, also saying which format was read (None when none).
+
+    Examples
+    --------
+    >>> import io
+    >>> found, result = read_export(io.StringIO("Summary,Issue key\\nAdd alert,OPS-1\\n"))
+    >>> found.key, len(result.errors)
+    ('jira', 1)
+    """
     shown = source_name(path, name)
     text, problem = load_text(path, name=shown, max_bytes=max_bytes, encoding=encoding)
-    if problem is not None:
-        return ImportResult(errors=(problem,))
-    assert text is not None
+    if text is None:
+        return None, ImportResult(errors=(problem,) if problem is not None else ())
     if format is None:
         format, problem = _detect(text, shown)
         if format is None:
-            return ImportResult(errors=(problem,) if problem else ())
-    return _READERS[format](text, name=shown, **options)
+            return None, ImportResult(errors=(problem,) if problem else ())
+    found = EXPORT_FORMATS[format]
+    return found, found.parse(text, name=shown, **options)
 
 
 def _detect(text: str, shown: str = "<export>") -> tuple[str | None, ImportProblem | None]:
@@ -107,16 +131,15 @@ def _detect(text: str, shown: str = "<export>") -> tuple[str | None, ImportProbl
         data, problem = load_json(text, shown)
         if problem is not None:
             return None, problem
-        for format, preset in (("incidentio", incidentio), ("pagerduty", pagerduty)):
-            if preset.sniff(data):
-                return format, None
+        for one in EXPORT_FORMATS.values():
+            if one.kind == "json" and one.sniff(data):
+                return one.key, None
         return None, _unknown(shown, _json_shape(data))
     header = csv_header(text if ("," in text or "\n" in text) else text + "\n")
     if header is not None:
-        if parabol.sniff(header):
-            return "parabol", None
-        if jira.sniff(header):
-            return "jira", None
+        for one in EXPORT_FORMATS.values():
+            if one.kind == "csv" and one.sniff(header):
+                return one.key, None
         shown_columns = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
         return None, _unknown(shown, f"CSV columns: {shown_columns}")
     return None, _unknown(shown, "neither CSV nor JSON")

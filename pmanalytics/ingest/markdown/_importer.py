@@ -1,149 +1,24 @@
-"""Import post-mortems written in Markdown from other templates.
-
-Recognised out of the box (see :data:`SECTION_MAP`): the seed template's sections,
-the Google SRE book template, PagerDuty and Atlassian style post-mortems, and
-``## Stats`` lists such as ``- Time to detection: 64 minutes``. Headings are matched
-tolerantly (case, punctuation, emoji, numbering, H1-H4, setext, close spellings).
-
-Nothing is dropped: a section that is not understood is kept as raw text in
-``extra["sections"]``, and every document gets a :class:`MarkdownReport` saying
-which sections were recognised and what was left over.
-
-Examples
---------
->>> text = '''# Checkout down
-...
-... ## Summary
-... A bad config push.
-...
-... ## Timeline
-... All times in UTC.
-...
-... | Time | Event |
-... |---|---|
-... | 2024-05-01 14:02 | Config pushed |
-... | 2024-05-01 14:10 | Alert fired |
-...
-... ## Action Items
-... - [x] Add a canary stage @ana
-... '''
->>> result = parse_markdown(text, path="2024-05-01-checkout-down.md")
->>> pm = result.postmortem
->>> pm.id, pm.title, pm.time_to_detect
-('2024-05-01-checkout-down', 'Checkout down', datetime.timedelta(seconds=480))
->>> pm.actions[0].title, pm.actions[0].status, pm.actions[0].owner
-('Add a canary stage', 'done', 'ana')
->>> result.report.recognised
-(('Summary', 'summary'), ('Timeline', 'timeline'), ('Action Items', 'actions'))
-"""
+"""The Markdown importer's engine: sections, items, timeline, times, identity, validation."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .._errors import IngestError, ModelError
-from .._files import load_front_matter, split_front_matter, unix_lines
-from .._ids import stable_id
-from .._model import (
-    POSTMORTEM_STATUSES,
-    TEMPLATE_SECTIONS,
-    PostMortem,
-    as_aware,
-    is_slug,
-    slugify,
-)
-from .._sections import SECTION_MAP, Part, build_section_map, match_heading, normalise_heading
-from ._exports import DEFAULT_MAX_BYTES, load_text
-from ._md_actions import read_actions
-from ._md_blocks import Block, Heading, Node, parse_blocks
-from ._md_parts import TimelineReader, read_participants, read_stats
-from ._md_time import date_in_name, parse_moment, stated_zone
-from .records import Derived, FieldSource, derived, map_fields
-
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "SECTION_MAP",
-    "MarkdownImport",
-    "MarkdownReport",
-    "parse_markdown",
-    "read_markdown",
-    "read_text",
-]
-
-
-_ITEM_SECTIONS = TEMPLATE_SECTIONS
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _first(*keys: str) -> Derived:
-    """The first of ``keys`` the front matter has a value for."""
-
-    def pick(record: Mapping[str, Any]) -> Any:
-        return next((record[k] for k in keys if record.get(k) not in (None, "", [])), None)
-
-    return derived(pick, *keys)
-
-
-def _every(*keys: str) -> Derived:
-    """All values of ``keys``, as one list (comma-separated strings are split)."""
-
-    def gather(record: Mapping[str, Any]) -> list[str] | None:
-        values: list[str] = []
-        for key in keys:
-            value = record.get(key)
-            items = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value or ""))
-            values.extend(str(v).strip() for v in items if str(v).strip())
-        return list(dict.fromkeys(values)) or None
-
-    return derived(gather, *keys)
-
-
-#: How other tools' front matter maps onto the model (the records mapping mechanism).
-FRONT_MATTER_MAPPING: dict[str, FieldSource] = {
-    "id": _first("id", "slug"),
-    "title": _first("title", "name"),
-    "status": _first("status"),
-    "severity": _first("severity", "sev"),
-    "summary": _first("summary", "description", "what_happened"),
-    "started_at": _first(
-        "started_at", "start_time", "start", "start_date", "date", "incident_date", "began"
-    ),
-    "detected_at": _first("detected_at", "detection_time"),
-    "mitigated_at": _first("mitigated_at"),
-    "resolved_at": _first("resolved_at", "end_time", "end", "ended_at", "end_date"),
-    "tags": _every("tags", "categories", "category", "keywords", "labels"),
-    "services": _every(
-        "services", "service", "product", "products", "components", "component", "systems"
-    ),
-    "teams": _every("teams", "team"),
-}
-
-
-@dataclass(frozen=True)
-class MarkdownReport:
-    """What the importer made of one document."""
-
-    recognised: tuple[tuple[str, str], ...] = ()
-    """(heading as written, part it was read as)."""
-    leftover: tuple[str, ...] = ()
-    """Headings not understood; their text is kept in ``extra["sections"]``."""
-    notes: tuple[tuple[int | None, str], ...] = ()
-    """(line, message) for things worth a look: timeline rows without a time, ragged rows..."""
-
-
-@dataclass(frozen=True)
-class MarkdownImport:
-    """A post-mortem read from foreign Markdown, and the report on how it was read."""
-
-    postmortem: PostMortem
-    report: MarkdownReport
+from ..._errors import IngestError, ModelError
+from ..._files import load_front_matter, split_front_matter, unix_lines
+from ..._ids import stable_id
+from ..._model import TEMPLATE_SECTIONS, PostMortem, as_aware, is_slug, slugify
+from ..._sections import Part, match_heading, normalise_heading
+from ._actions import read_actions
+from ._blocks import Block, Heading, Node, parse_blocks
+from ._front import read_front_matter
+from ._parts import TimelineReader, read_participants, read_stats
+from ._report import MarkdownImport, MarkdownReport
+from ._time import date_in_name, parse_moment, stated_zone
 
 
 @dataclass
@@ -164,54 +39,9 @@ class _Segment:
         return "\n\n".join(chunks).strip()
 
 
-def read_markdown(
-    path: str | Path,
-    *,
-    section_map: Mapping[str, str | Part] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> MarkdownImport:
-    """Read one Markdown post-mortem in any supported template.
+class Importer:
+    """Reads one foreign Markdown document into a post-mortem (see :func:`parse_markdown`)."""
 
-    Raises
-    ------
-    IngestError
-        For files that are too large, binary, not UTF-8/UTF-16, empty, or whose
-        front matter is broken; the message names the file, line and reason.
-    """
-    return parse_markdown(read_text(path, max_bytes), path=path, section_map=section_map)
-
-
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """A text file's contents (UTF-8, or any Unicode with a byte-order mark), or IngestError."""
-    text, problem = load_text(Path(path), max_bytes=max_bytes)
-    if problem is not None or text is None:
-        reason = problem.message if problem is not None else "cannot be read"
-        raise IngestError(path, reason, problem.line if problem is not None else None)
-    return text
-
-
-def parse_markdown(
-    text: str,
-    *,
-    path: str | Path | None = None,
-    section_map: Mapping[str, str | Part] | None = None,
-) -> MarkdownImport:
-    """Parse the text of a Markdown post-mortem written from any supported template.
-
-    Parameters
-    ----------
-    text : str
-        The document.
-    path : path-like, optional
-        Used in messages; its name gives the id (and a date) when the text has none.
-    section_map : mapping, optional
-        Extra or different heading -> part entries, over :data:`SECTION_MAP`.
-    """
-    where = Path(path) if path is not None else Path("<text>")
-    return _Importer(where, build_section_map(section_map)).run(text)
-
-
-class _Importer:
     def __init__(self, path: Path, table: dict[str, Part]) -> None:
         self.path = path
         self.table = table
@@ -257,48 +87,12 @@ class _Importer:
     def _map_front_matter(self, front: dict[str, Any]) -> None:
         if not front:
             return
-        original = {key.casefold(): key for key in front}
-        record = {key.casefold(): value for key, value in front.items()}
-        values, _unused, problems = map_fields(record, FRONT_MATTER_MAPPING)
-        for problem in problems:
-            self.notes.append((None, f"front matter: {problem}"))
-        used = {_chosen(source, record) for source in FRONT_MATTER_MAPPING.values()}
-        used |= {
-            key
-            for source in FRONT_MATTER_MAPPING.values()
-            if isinstance(source, Derived) and _gathers(source)
-            for key in source.uses
-        }
-        failed = {p.split(":", 1)[0] for p in problems}
-        for field_name, source in FRONT_MATTER_MAPPING.items():
-            if field_name in failed or field_name not in values:
-                used.discard(_chosen(source, record))
-        for key, value in record.items():
-            if key not in used:
-                self.extra[original[key]] = value  # kept as written, empty values too
-        identifier = values.get("id")
-        if identifier is not None and not (isinstance(identifier, str) and is_slug(identifier)):
-            values["id"] = slugify(str(identifier))
-            self.extra["source_id"] = identifier
-        status = values.get("status")
-        if status is not None:
-            known = _STATUS_WORDS.get(normalise_heading(str(status)))
-            if known is None:
-                self.extra["status"] = values.pop("status")
-                self.notes.append(
-                    (
-                        None,
-                        f"front matter: status {status!r} is not one of "
-                        f"{', '.join(POSTMORTEM_STATUSES)}; kept in extra",
-                    )
-                )
-            else:
-                values["status"] = known
-        start_key = _chosen(FRONT_MATTER_MAPPING["started_at"], record)
-        if "started_at" in values and _is_day_only(record.get(start_key or "")):
-            self.start_day = values.pop("started_at").date()  # the timeline may say more
-        self.front_summary = values.pop("summary", None)
-        self.data.update(values)
+        found = read_front_matter(front)
+        self.notes.extend(found.notes)
+        self.extra.update(found.extra)
+        self.start_day = found.start_day
+        self.front_summary = found.summary
+        self.data.update(found.values)
 
     # sections ----------------------------------------------------------------
 
@@ -406,14 +200,14 @@ class _Importer:
     def _items(
         self, segment: _Segment, part: Part, offset: int, taken: set[str]
     ) -> list[dict[str, Any]]:
-        section = part.kind if part.kind in _ITEM_SECTIONS else "other"
+        section = part.kind if part.kind in TEMPLATE_SECTIONS else "other"
         base_heading = part.heading if section != "other" else (part.heading or segment.heading)
         heading = base_heading
         found: list[dict[str, Any]] = []
         for node in segment.nodes:
             if isinstance(node, Heading):
                 sub = match_heading(node.text, self.table)
-                if sub is not None and sub.kind in _ITEM_SECTIONS:
+                if sub is not None and sub.kind in TEMPLATE_SECTIONS:
                     section, heading = sub.kind, sub.heading
                 elif section == "other":
                     heading = f"{base_heading} / {node.text}"
@@ -496,9 +290,7 @@ class _Importer:
             )
             if first is not None:
                 self.data["started_at"] = first["at"]
-            elif (durations or self.start_day) and self._default_date() is not None:
-                day = self._default_date()
-                assert day is not None
+            elif (durations or self.start_day) and (day := self._default_date()) is not None:
                 self.data["started_at"] = datetime(day.year, day.month, day.day)
                 self.extra["started_at_precision"] = "day"
         started = self.data.get("started_at")
@@ -573,42 +365,3 @@ class _Importer:
 _BOLD_LABEL = re.compile(
     r"^\*\*(?P<label>[^*\n]{2,40}?)\s*:?\s*\*\*\s*:?\s*(?P<rest>.*)$", re.DOTALL
 )
-
-_STATUS_WORDS = {
-    "draft": "draft",
-    "wip": "draft",
-    "in progress": "draft",
-    "work in progress": "draft",
-    "in review": "in_review",
-    "in_review": "in_review",
-    "review": "in_review",
-    "under review": "in_review",
-    "reviewed": "reviewed",
-    "complete": "reviewed",
-    "completed": "reviewed",
-    "final": "reviewed",
-    "published": "reviewed",
-    "approved": "reviewed",
-    "closed": "closed",
-    "done": "closed",
-    "resolved": "closed",
-}
-
-
-def _chosen(source: FieldSource, record: Mapping[str, Any]) -> str | None:
-    """Which of a ``_first`` source's keys gave the value (None for other sources)."""
-    if isinstance(source, Derived) and not _gathers(source):
-        return next((k for k in source.uses if record.get(k) not in (None, "", [])), None)
-    return None
-
-
-def _gathers(source: FieldSource) -> bool:
-    return isinstance(source, Derived) and getattr(source.func, "__name__", "") == "gather"
-
-
-def _is_day_only(value: Any) -> bool:
-    if isinstance(value, datetime):
-        return False
-    if isinstance(value, date):
-        return True
-    return isinstance(value, str) and ":" not in value
