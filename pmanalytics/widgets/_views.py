@@ -128,23 +128,25 @@ def board_html(session: Session, highlight: str = "") -> str:
     state = session.state
     columns = {spec.key: spec.title for spec in session.template.sections}
     for item in state.items.values():
-        columns.setdefault(item.column, item.heading or item.column)
+        column = state.column(item)
+        columns.setdefault(column, item.heading or column)
     cells: dict[str, list[str]] = {key: [] for key in columns}
     labels = {t.id: t.label for t in state.themes.values()}
     for item in state.items.values():
-        mine = bool(highlight) and item.owner == highlight and not state.anonymous
+        mine = bool(highlight) and item.author == highlight and not state.anonymous
         meta = []
-        if item.owner and not state.anonymous:
-            meta.append(_h(item.owner))
+        if item.author and not state.anonymous:
+            meta.append(_h(item.author))
         if item.votes:
             meta.append(f"{item.votes} ▲")
         if item.theme_id in labels:
             meta.append(f"⬡ {_h(labels[item.theme_id])}")
         warn = ""
-        if item.warnings:
-            hint = " ".join(str(w) for w in item.warnings)
+        nudges = state.warnings(item.id)
+        if nudges:
+            hint = " ".join(str(w) for w in nudges)
             warn = f'<div class="pm-warn" title="{_h(hint)}">⚠ reframe: {_h(hint)}</div>'
-        cells[item.column].append(
+        cells[state.column(item)].append(
             f'<div class="pm-item{" pm-hl" if mine else ""}" data-item="{_h(item.id)}">'
             f'{_h(item.text)}<div class="pm-meta">{_h(item.id)} · {" · ".join(meta)}</div>'
             f"{warn}</div>"
@@ -192,7 +194,7 @@ def actions_html(session: Session) -> str:
         owner = _h(a.owner) if a.owner else owner
         due = '<span class="pm-missing">missing due date</span>' if "due" in missing else ""
         due = a.due.isoformat() if a.due else due
-        theme = _h(labels.get(a.theme_id or "", a.theme_id or ""))
+        theme = _h(labels.get(a.addresses or "", a.addresses or ""))
         rows.append(
             f"<tr><td>{_h(a.id)}</td><td>{_h(a.title)}</td><td>{owner}</td><td>{due}</td>"
             f"<td>{_h(a.priority or '')}</td><td>{theme}</td></tr>"
