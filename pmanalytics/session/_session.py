@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .._files import write
 from .._model import Action, Participant, PostMortem, describe_validation_error
-from .._validate import check_int, user_date
+from .._validate import check_bool, check_int, user_date
 from .errors import RuleError, SessionError
 from .events import (
     ActionAdded,
@@ -388,6 +388,9 @@ class Session:
 
         ``suggester`` is, for example, :func:`pmanalytics.themes.suggest_themes`.
         """
+        check_bool("unthemed_only", unthemed_only, error=SessionError)
+        if not callable(suggester):
+            raise SessionError(f"'suggester' must be callable, got {suggester!r}")
         items = [i for i in self._state.items.values() if not (unthemed_only and i.theme_id)]
         if not items:
             return []
@@ -409,6 +412,7 @@ class Session:
 
     def allow_votes_any_phase(self, allowed: bool = True, *, by: str) -> SettingsChanged:
         """Let votes be cast outside the prioritisation phase (facilitator only)."""
+        check_bool("allowed", allowed, error=RuleError)
         return self._commit(SettingsChanged, by, lambda s: {"allow_votes_any_phase": allowed})
 
     # ---------------------------------------------------------------- actions
@@ -512,6 +516,7 @@ class Session:
 
     def wrap_up(self, top: int = 5) -> WrapUp:
         """Top themes by votes, the actions, and the actions lacking an owner or a due date."""
+        check_int("top", top, minimum=0, error=SessionError)
         actions = tuple(self._state.actions.values())
         unplanned = tuple(
             (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))

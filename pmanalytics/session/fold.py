@@ -29,7 +29,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -117,9 +116,8 @@ def _step(state: SessionState, event: Event) -> SessionState:
         raise RuleError(f"event kind {event.kind!r} cannot follow session_created")
     check_member(event.actor, state.members, event.kind)
     changes = _change(state, event)
-    return replace(
-        state, **changes, stack=(event, state.stack), last_seq=event.seq, last_at=event.at
-    )
+    changes.update(stack=(event, state.stack), last_seq=event.seq, last_at=event.at)
+    return state.evolve(changes)
 
 
 def _undo(state: SessionState, event: Undone) -> SessionState:
@@ -138,7 +136,7 @@ def _undo(state: SessionState, event: Undone) -> SessionState:
     again = _initial(state.setup)  # the setup was validated once: only the events re-run
     for kept in state.effective[:-1]:
         again = _step(again, kept)
-    return replace(again, last_seq=event.seq, last_at=event.at)
+    return again.evolve({"last_seq": event.seq, "last_at": event.at})
 
 
 # --------------------------------------------------------------------------- one change
@@ -182,9 +180,7 @@ def _counted(state: SessionState, prefix: str, number: int) -> tuple[int, int, i
 
 
 def _with(mapping: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
-    new = dict(mapping)
-    new.update(updates)
-    return new
+    return {**mapping, **updates}
 
 
 def _item_change(
@@ -214,8 +210,7 @@ def _item_change(
     if isinstance(e, ItemMoved):
         if e.data.theme_id is not None:
             _theme(state, e.kind, e.data.theme_id)
-        moved = item.model_copy(update={"theme_id": e.data.theme_id})
-        return {"items": _with(state.items, {item.id: moved})}
+        return {"items": _regroup(state, [item.id], e.data.theme_id)}
     check_owner(e.actor, item.author, state.facilitator, item.id, e.kind)
     if isinstance(e, ItemEdited):
         edited = item.model_copy(update={"text": check_text(e.kind, "text", e.data.text)})
@@ -232,9 +227,14 @@ def _item_change(
     return {"items": items, "votes": votes, "actions": actions}
 
 
-def _regroup(state: SessionState, ids: Iterable[str], theme_id: str) -> dict[str, Item]:
-    moved = {one: state.items[one].model_copy(update={"theme_id": theme_id}) for one in ids}
-    return _with(state.items, moved)
+def _regroup(state: SessionState, ids: Iterable[str], theme_id: str | None) -> Mapping[str, Item]:
+    """The items with ``ids`` under ``theme_id`` (the same mapping when none moves)."""
+    moved = {
+        one: state.items[one].model_copy(update={"theme_id": theme_id})
+        for one in ids
+        if state.items[one].theme_id != theme_id
+    }
+    return _with(state.items, moved) if moved else state.items
 
 
 def _theme_change(

@@ -133,6 +133,8 @@ def blame_warnings(text: str, participants: Iterable[str] = ()) -> tuple[BlameWa
 
 def check_member(actor: str, members: Iterable[str], kind: str) -> None:
     """Raise :class:`NotAllowedError` unless ``actor`` takes part in the session."""
+    if actor in members:
+        return
     names = tuple(members)
     if actor not in names:
         raise NotAllowedError(

@@ -70,7 +70,7 @@ class Setup:
         return frozenset(item.id for item in self.postmortem.items)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SessionState:
     """The fold of a session's events. Build it with :func:`~pmanalytics.session.fold.start`.
 
@@ -93,6 +93,15 @@ class SessionState:
     ended_at: datetime | None = None
     phase_log: tuple[tuple[str, datetime, datetime | None], ...] = ()
     counters: tuple[int, int, int] = (0, 0, 0)  # the highest i-, t- and a- numbers used
+
+    def evolve(self, changes: Mapping[str, Any]) -> SessionState:
+        """A new state with ``changes``: ``dataclasses.replace`` without re-running
+        ``__init__`` (the fold calls it once per event, and every value is already checked).
+        """
+        new = object.__new__(SessionState)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     # ---------------------------------------------------------------- the setup
 
