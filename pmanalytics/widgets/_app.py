@@ -9,7 +9,7 @@ of ids).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,9 @@ import ipywidgets as w
 
 from .. import report
 from .._errors import PMError
-from ..session import PRIORITIES, Session, ThemeSuggester
+from .._model import Item
+from ..session import PRIORITIES, Session, SuggestedTheme, ThemeSuggester
 from ..session.rules import board_shown, panels
-from ..themes import suggest_themes
 from ._views import (
     actions_html,
     agenda_html,
@@ -33,6 +33,14 @@ from ._views import (
 )
 
 __all__ = ["SessionApp"]
+
+
+def suggest_themes(items: Sequence[Item]) -> Sequence[SuggestedTheme]:
+    """:func:`pmanalytics.themes.suggest_themes`, imported on first use: it loads
+    scikit-learn, which the app does not need until someone asks for suggestions."""
+    from ..themes import suggest_themes as suggest
+
+    return suggest(items)
 
 
 def _h(text: object) -> str:
