@@ -40,7 +40,7 @@ from .events import (
 from .fold import apply, fold, start
 from .grouping import SuggestedTheme, ThemeSuggester
 from .journal import Journal
-from .rules import ACTION_FIELDS, check_merge, missing_plan, next_phase_move, previous_phase
+from .rules import ACTION_FIELDS, check_merge, missing_plan, next_phase_move, previous_phase_move
 from .state import SessionSettings, SessionState
 from .templates import DEFAULT_TEMPLATE, Template, load_template
 
@@ -473,7 +473,7 @@ class Session:
 
     def previous_phase(self, *, by: str) -> PhaseStarted:
         """Go back to the previous phase."""
-        return self.start_phase(previous_phase(*self._phase_keys()), by=by)
+        return self.start_phase(previous_phase_move(*self._phase_keys()), by=by)
 
     def phase_status(self, now: datetime | None = None) -> PhaseStatus:
         """The running phase, its time box and the time left at ``now`` (default: the clock).

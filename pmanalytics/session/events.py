@@ -190,18 +190,19 @@ class EventBase(BaseModel):
     id: str = Field(default_factory=new_event_id)
     at: datetime
     actor: str
+    kind: str  # each kind's class narrows it to one literal
+    data: _Data  # and this to its own data class
 
     def to_json(self) -> str:
         """One line of JSON (no newline), in the journal's format."""
-        data: _Data = getattr(self, "data")  # noqa: B009 - every subclass has typed data
         return json.dumps(
             {
                 "seq": self.seq,
                 "id": self.id,
-                "kind": getattr(self, "kind"),  # noqa: B009
+                "kind": self.kind,
                 "at": self.at.isoformat(),
                 "actor": self.actor,
-                "data": data.model_dump(mode="json", exclude_unset=True),
+                "data": self.data.model_dump(mode="json", exclude_unset=True),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -336,10 +337,17 @@ Event = Annotated[
 ]
 _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
+
+def _data_class(cls: type[EventBase]) -> type[_Data]:
+    annotation = cls.model_fields["data"].annotation
+    if not (isinstance(annotation, type) and issubclass(annotation, _Data)):
+        raise TypeError(f"{cls.__name__}.data must be a data class, got {annotation!r}")
+    return annotation
+
+
 #: Every kind of event, with what its ``data`` holds.
 EVENT_KINDS: dict[str, str] = {
-    cls.model_fields["kind"].default: ", ".join(cls.model_fields["data"].annotation.model_fields)  # type: ignore[union-attr]
-    for cls in _CLASSES
+    cls.model_fields["kind"].default: ", ".join(_data_class(cls).model_fields) for cls in _CLASSES
 }
 
 

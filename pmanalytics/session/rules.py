@@ -44,7 +44,7 @@ __all__ = [
     "next_phase_move",
     "nudges",
     "panels",
-    "previous_phase",
+    "previous_phase_move",
     "theme_votes",
 ]
 
@@ -390,7 +390,7 @@ def next_phase_move(keys: Sequence[str], phase: str | None, last: str | None) ->
     return None
 
 
-def previous_phase(keys: Sequence[str], phase: str | None, last: str | None) -> str:
+def previous_phase_move(keys: Sequence[str], phase: str | None, last: str | None) -> str:
     """The phase "previous" starts again; :class:`RuleError` before the first one."""
     current = phase or last
     index = -1 if current is None else keys.index(current) - 1

@@ -7,7 +7,7 @@ template, who takes part) is the :class:`Setup` every state shares.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -200,12 +200,6 @@ class SessionState:
         if item is None or item_id in self.setup.base_item_ids:
             return ()
         return nudges(item.text, self.members)
-
-    def iter_votes(self) -> Iterator[tuple[str, str, int]]:
-        """(member, item id, votes) for every vote cast."""
-        for name, mine in self.votes.items():
-            for item_id, count in mine.items():
-                yield name, item_id, count
 
     def snapshot(self) -> dict[str, Any]:
         """Plain data describing the state: two equal folds give equal snapshots."""
