@@ -410,7 +410,7 @@ def test_entering_and_ending_the_wrap_up_save_the_file_once_each(session, monkey
     assert written == [POSTMORTEM.id] * 2
 
 
-def test_done_records_when_and_reopening_clears_it(session, clock):
+def test_closing_records_when_and_reopening_clears_it(session, clock):
     action = session.add_action("Add a canary stage", by="Cy").data.action_id
     assert session.state.actions[action].completed_at is None
     clock.advance(days=2)
@@ -422,6 +422,10 @@ def test_done_records_when_and_reopening_clears_it(session, clock):
     assert session.state.actions[action].completed_at == done_at
     session.edit_action(action, status="in_progress", by="Cy")
     assert session.state.actions[action].completed_at is None
+    clock.advance(days=1)
+    dropped = session.add_action("Dropped idea", by="Cy").data.action_id
+    session.edit_action(dropped, status="wont_do", by="Cy")  # closing without doing it
+    assert session.state.actions[dropped].completed_at == clock.now
     saved = session.to_postmortem().actions[0]
     assert (saved.status, saved.completed_at) == ("in_progress", None)
 

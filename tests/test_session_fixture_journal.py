@@ -2,7 +2,7 @@
 
 ``tests/fixtures/journals/payment-gateway.session.jsonl`` and its expected final state were
 written by ``make_session_journal.py`` with the code of main at 91a8f10 (mutable state,
-untyped events). The one intended difference: an action whose status becomes done now
+untyped events). The one intended difference: an action closed in the session (done) now
 records ``completed_at`` (the time of that event), and reopening one clears it.
 """
 

@@ -440,7 +440,8 @@ class Session:
     def edit_action(self, action_id: str, *, by: str, **changes: Any) -> ActionEdited:
         """Change some fields of an action: title, owner, due, priority, kind, theme_id, status.
 
-        Setting the status to ``done`` records when (``completed_at``); reopening clears it.
+        Closing it (status ``done`` or ``wont_do``) records when (``completed_at``);
+        reopening it clears that.
         """
         unknown = set(changes) - set(ACTION_FIELDS)
         if unknown:

@@ -318,8 +318,8 @@ def _action_added(state: SessionState, e: ActionAdded) -> Changes:
     fields = _action_fields(state, e.kind, e.data.changes())
     if fields.get("title") is None:
         raise RuleError(f"{e.kind}: title must be non-empty text, got None")
-    if fields.get("status") == "done":
-        fields["completed_at"] = e.at
+    if "status" in fields:
+        fields["completed_at"] = completed_at(fields["status"], "open", None, e.at)
     try:
         action = Action(id=e.data.action_id, created_at=e.at, **fields)
     except ModelError as exc:

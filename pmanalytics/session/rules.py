@@ -50,6 +50,7 @@ __all__ = [
 
 #: The priorities the app offers; an action may carry another (kept as written).
 PRIORITIES = ("P1", "P2", "P3")
+_CLOSED = ("done", "wont_do")
 #: The fields of an action that the session can set or change.
 ACTION_FIELDS = ("title", "owner", "due", "priority", "kind", "theme_id", "status")
 
@@ -345,18 +346,21 @@ def action_changes(kind: str, changes: Mapping[str, Any]) -> dict[str, Any]:
 def completed_at(
     status: str, before: str, previous: datetime | None, at: datetime
 ) -> datetime | None:
-    """When an action was completed: the time its status became done; reopening clears it.
+    """When an action was closed: the time its status became ``done`` or ``wont_do``
+    (kept while it stays closed); reopening it (``open``, ``in_progress``) clears it.
 
     Examples
     --------
     >>> from datetime import datetime, UTC
-    >>> at = datetime(2024, 5, 1, tzinfo=UTC)
-    >>> completed_at("done", "open", None, at) == at, completed_at("open", "done", at, at)
+    >>> at, later = datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 9, tzinfo=UTC)
+    >>> completed_at("done", "open", None, at) == at, completed_at("open", "done", at, later)
     (True, None)
+    >>> completed_at("done", "wont_do", at, later) == at
+    True
     """
-    if status != "done":
+    if status not in _CLOSED:
         return None
-    return previous if before == "done" else at
+    return previous if before in _CLOSED and previous is not None else at
 
 
 # --------------------------------------------------------------------------- phases
