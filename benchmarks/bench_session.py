@@ -91,7 +91,7 @@ def main() -> None:
     journal = replay.path
     lines = journal.read_text().splitlines()
     # write the journal directly (no fsync per event) to build it quickly, then replay it
-    from pmanalytics.session import Event
+    from pmanalytics.session import apply, make_event
 
     builder = Session.open(journal)
     state = builder.state
@@ -102,7 +102,7 @@ def main() -> None:
         by = PEOPLE[n % 8]
         item_ids = list(state.items)
         target = item_ids[n % len(item_ids)] if item_ids else ""
-        own = [i for i in item_ids if state.items[i].owner == by] or [target]
+        own = [i for i in item_ids if state.items[i].author == by] or [target]
         data: dict[str, object] = {
             "item_added": {"item_id": state.next_id("i"), "section": SECTIONS[n % 4],
                            "text": f"Item {n} about alerting and deploys"},
@@ -112,10 +112,10 @@ def main() -> None:
                               "item_ids": item_ids[-3:]},
             "item_moved": {"item_id": target, "theme_id": None},
         }[kind]  # fmt: skip
-        if kind == "item_edited" and state.items[own[-1]].owner != by:
+        if kind == "item_edited" and state.items[own[-1]].author != by:
             by = "Fac"
-        event = Event(state.last_seq + 1, kind, builder.now(), by, data)
-        state.apply(event)
+        event = make_event(state.last_seq + 1, kind, builder.now(), by, data)
+        state = apply(state, event)
         new_lines.append(event.to_json())
     journal.write_text("\n".join(lines + new_lines) + "\n")
     start = time.perf_counter()

@@ -100,7 +100,7 @@ def test_every_change_is_an_event_with_time_and_actor(session, clock):
 
 
 def test_participants_edit_and_remove_only_their_own_items(session):
-    item = session.add_item("went_well", "Rollback was quick", by="Ana Silva").data["item_id"]
+    item = session.add_item("went_well", "Rollback was quick", by="Ana Silva").data.item_id
     with pytest.raises(NotAllowedError, match="'Bo Li' cannot change item 'i-1' by 'Ana Silva'"):
         session.edit_item(item, "changed", by="Bo Li")
     with pytest.raises(NotAllowedError):
@@ -126,7 +126,7 @@ def test_unknown_actor_section_and_item_are_clear_errors(session):
 
 def test_votes_only_in_prioritisation_unless_the_facilitator_allows(session):
     item = session.add_item("lessons_learned", "Config pushes skip review", by="Bo Li")
-    item_id = item.data["item_id"]
+    item_id = item.data.item_id
     with pytest.raises(VotingClosedError, match="prioritisation phase"):
         session.cast_vote(item_id, by="Ana Silva")
     with pytest.raises(NotAllowedError, match="only the facilitator"):
@@ -141,7 +141,7 @@ def test_votes_only_in_prioritisation_unless_the_facilitator_allows(session):
 
 def test_vote_budget_is_enforced_and_withdrawing_frees_a_vote(session):
     to_phase(session, "prioritisation")
-    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data["item_id"]
+    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data.item_id
     for _ in range(3):
         session.cast_vote(item, by="Ana Silva")
     with pytest.raises(VoteBudgetError, match="'Ana Silva' has used all 3 votes"):
@@ -155,7 +155,7 @@ def test_vote_budget_is_enforced_and_withdrawing_frees_a_vote(session):
 
 def test_removing_an_item_returns_its_votes(session):
     to_phase(session, "prioritisation")
-    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data["item_id"]
+    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data.item_id
     session.cast_vote(item, by="Ana Silva")
     session.remove_item(item, by="Bo Li")
     assert session.votes_left("Ana Silva") == 3
@@ -163,16 +163,16 @@ def test_removing_an_item_returns_its_votes(session):
 
 def test_themes_group_rename_merge_split_and_move(session):
     ids = [
-        session.add_item("lessons_learned", text, by="Ana Silva").data["item_id"]
+        session.add_item("lessons_learned", text, by="Ana Silva").data.item_id
         for text in ("Alerts are noisy", "Alert routing is unclear", "Runbook out of date")
     ]
-    t1 = session.create_theme("Alerting", ids[:2], by="Bo Li").data["theme_id"]
-    t2 = session.create_theme("Docs", ids[2:], by="Bo Li").data["theme_id"]
+    t1 = session.create_theme("Alerting", ids[:2], by="Bo Li").data.theme_id
+    t2 = session.create_theme("Docs", ids[2:], by="Bo Li").data.theme_id
     session.rename_theme(t1, "Alert quality", by="Ana Silva")
     session.merge_themes([t1, t2], "Operability", by="Cy")
     assert list(session.state.themes) == [t1]
     assert {i.theme_id for i in session.state.items.values()} == {t1}
-    t3 = session.split_theme(t1, [ids[2]], "Runbooks", by="Cy").data["new_theme_id"]
+    t3 = session.split_theme(t1, [ids[2]], "Runbooks", by="Cy").data.new_theme_id
     assert session.state.items[ids[2]].theme_id == t3
     session.move_item(ids[0], None, by="Ana Silva")
     assert session.state.items[ids[0]].theme_id is None
@@ -183,12 +183,12 @@ def test_themes_group_rename_merge_split_and_move(session):
 
 
 def test_undo_removes_the_last_change_and_is_itself_an_event(session):
-    first = session.add_item("went_well", "One", by="Ana Silva").data["item_id"]
-    second = session.add_item("went_well", "Two", by="Bo Li").data["item_id"]
+    first = session.add_item("went_well", "One", by="Ana Silva").data.item_id
+    second = session.add_item("went_well", "Two", by="Bo Li").data.item_id
     with pytest.raises(NotAllowedError, match="cannot undo item_added by 'Bo Li'"):
         session.undo(by="Ana Silva")
     undo = session.undo(by="Bo Li")
-    assert undo.kind == "undone" and undo.data == {"seq": 3}
+    assert undo.kind == "undone" and undo.data.seq == 3
     assert list(session.state.items) == [first]
     session.undo(by="Cy")  # the facilitator may undo anyone's change; undos walk back
     assert second not in session.state.items and not session.state.items
@@ -221,18 +221,18 @@ def test_phases_countdown_overrun_next_and_previous(session, clock):
 
 
 def test_actions_without_owner_or_due_are_flagged_at_wrap_up(session, tmp_path, clock):
-    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data["item_id"]
-    theme = session.create_theme("Deploy safety", [item], by="Cy").data["theme_id"]
+    item = session.add_item("ongoing_problem", "No canary stage", by="Bo Li").data.item_id
+    theme = session.create_theme("Deploy safety", [item], by="Cy").data.theme_id
     planned = session.add_action(
         "Add a canary stage", owner="Bo Li", due=date(2024, 4, 1), theme_id=theme, by="Cy"
-    ).data["action_id"]
-    loose = session.add_action("Review alert routing", by="Ana Silva").data["action_id"]
+    ).data.action_id
+    loose = session.add_action("Review alert routing", by="Ana Silva").data.action_id
     session.edit_action(loose, owner="Ana Silva", by="Cy")
     wrap = session.wrap_up()
     assert [a.id for a in wrap.actions] == [planned, loose]
     assert [(a.id, missing) for a, missing in wrap.unplanned] == [(loose, ("due",))]
     assert wrap.top_themes[0].label == "Deploy safety"
-    with pytest.raises(RuleError, match="due must be a date"):
+    with pytest.raises(RuleError, match="'due' must be a date"):
         session.add_action("x", due="soon", by="Cy")
 
 
@@ -241,9 +241,9 @@ def test_wrap_up_saves_the_canonical_post_mortem(session, tmp_path, clock):
         to_phase(session, phase)
         clock.advance(minutes=10)
     item = session.add_item("lessons_learned", "Config pushes skip review", by="Ana Silva")
-    item_id = item.data["item_id"]
+    item_id = item.data.item_id
     session.cast_vote(item_id, by="Bo Li")
-    theme = session.create_theme("Change safety", [item_id], by="Cy").data["theme_id"]
+    theme = session.create_theme("Change safety", [item_id], by="Cy").data.theme_id
     session.add_action("Require review", owner="Bo Li", due="2024-04-01", theme_id=theme, by="Cy")
     to_phase(session, "wrap_up")  # saves on entering wrap-up
     saved = pm.read(tmp_path / f"{POSTMORTEM.id}.md")
@@ -272,7 +272,7 @@ def test_anonymous_items_are_saved_without_author_but_ownership_still_holds(tmp_
         facilitator="Cy",
         settings=SessionSettings(anonymous=True),
     )
-    item = s.add_item("went_well", "Good comms", by="Ana").data["item_id"]
+    item = s.add_item("went_well", "Good comms", by="Ana").data.item_id
     with pytest.raises(NotAllowedError):
         s.remove_item(item, by="Bo")
     assert s.to_postmortem().items[0].author is None
@@ -288,7 +288,7 @@ def test_existing_items_themes_and_actions_are_kept(tmp_path):
     assert {t.id for t in out.themes} == {t.id for t in source.themes}
     assert [a.id for a in out.actions] == [a.id for a in source.actions]
     new = s.add_item("went_well", "Replay from the outbox worked", by="Hana Suzuki")
-    assert new.data["item_id"] not in {i.id for i in source.items}
+    assert new.data.item_id not in {i.id for i in source.items}
 
 
 @pytest.mark.parametrize(
@@ -303,8 +303,8 @@ def test_existing_items_themes_and_actions_are_kept(tmp_path):
     ],
 )
 def test_blame_language_gets_a_warning_never_a_block(session, text, match):
-    item = session.add_item("lessons_learned", text, by="Cy").data["item_id"]
-    warnings = session.state.items[item].warnings
+    item = session.add_item("lessons_learned", text, by="Cy").data.item_id
+    warnings = session.state.warnings(item)
     assert warnings and any(match.casefold() in w.match.casefold() for w in warnings)
     assert "systems and processes" in str(warnings[0])
 
@@ -335,7 +335,7 @@ def test_a_custom_template_drives_board_rules_and_files(tmp_path):
         "went_well",
     ]
     assert s.template.phase("group_discussion").minutes == 15
-    lucky = s.add_item("where_we_got_lucky", "Traffic was low at 3am", by="Ana").data["item_id"]
+    lucky = s.add_item("where_we_got_lucky", "Traffic was low at 3am", by="Ana").data.item_id
     with pytest.raises(TemplateError):
         s.add_item("future_considerations", "Not in this template", by="Ana")
     s.allow_votes_any_phase(by="Cy")
@@ -376,10 +376,10 @@ def test_changes_after_the_session_ended_still_reach_the_file(session, tmp_path)
 def test_only_actions_still_to_do_need_an_owner_and_a_due_date(session):
     to_phase(session, "action_planning")
     dropped = session.add_action("Dropped idea", by="Cy")
-    session.edit_action(dropped.data["action_id"], status="wont_do", by="Cy")
+    session.edit_action(dropped.data.action_id, status="wont_do", by="Cy")
     todo = session.add_action("Real work", by="Cy")
     unplanned = [a.id for a, _ in session.wrap_up().unplanned]
-    assert unplanned == [todo.data["action_id"]]
+    assert unplanned == [todo.data.action_id]
 
 
 def test_a_new_journal_makes_its_folder_entry_durable(tmp_path, clock, monkeypatch):
@@ -392,3 +392,85 @@ def test_a_new_journal_makes_its_folder_entry_durable(tmp_path, clock, monkeypat
     )
     fresh.start_phase("set_the_tone", by="Cy")
     assert synced == [tmp_path / "new"]
+
+
+def test_entering_and_ending_the_wrap_up_save_the_file_once_each(session, monkeypatch):
+    from pmanalytics.session import _session as module
+
+    written: list[str] = []
+    real = module.write
+    monkeypatch.setattr(
+        module, "write", lambda pm_, folder: written.append(pm_.id) or real(pm_, folder)
+    )
+    to_phase(session, "action_planning")
+    assert written == []
+    to_phase(session, "wrap_up")
+    assert written == [POSTMORTEM.id]
+    session.end_phase(by="Cy")
+    assert written == [POSTMORTEM.id] * 2
+
+
+def test_closing_records_when_and_reopening_clears_it(session, clock):
+    action = session.add_action("Add a canary stage", by="Cy").data.action_id
+    assert session.state.actions[action].completed_at is None
+    clock.advance(days=2)
+    session.edit_action(action, status="done", by="Cy")
+    assert session.state.actions[action].completed_at == clock.now
+    done_at = clock.now
+    clock.advance(days=1)
+    session.edit_action(action, owner="Bo Li", status="done", by="Cy")  # still done: kept
+    assert session.state.actions[action].completed_at == done_at
+    session.edit_action(action, status="in_progress", by="Cy")
+    assert session.state.actions[action].completed_at is None
+    clock.advance(days=1)
+    dropped = session.add_action("Dropped idea", by="Cy").data.action_id
+    session.edit_action(dropped, status="wont_do", by="Cy")  # closing without doing it
+    assert session.state.actions[dropped].completed_at == clock.now
+    saved = session.to_postmortem().actions[0]
+    assert (saved.status, saved.completed_at) == ("in_progress", None)
+
+
+def test_the_fold_is_pure_and_undo_folds_again(session):
+    from pmanalytics.session import apply, make_event
+
+    first = session.add_item("went_well", "One", by="Ana Silva").data.item_id
+    before = session.state
+    snapshot = before.snapshot()
+    event = make_event(
+        before.last_seq + 1,
+        "item_edited",
+        session.now(),
+        "Ana Silva",
+        {"item_id": first, "text": "Two"},
+    )
+    after = apply(before, event)
+    assert after.items[first].text == "Two" and before.items[first].text == "One"
+    assert before.snapshot() == snapshot  # the old state is untouched
+    bad = make_event(before.last_seq + 1, "item_edited", session.now(), "Bo Li", dict(event.data))
+    with pytest.raises(NotAllowedError):
+        apply(before, bad)
+    assert before.snapshot() == snapshot
+    session.edit_item(first, "Two", by="Ana Silva")
+    session.undo(by="Ana Silva")
+    assert session.state.items == before.items and session.state.last_seq == before.last_seq + 2
+
+
+def test_theme_suggestions_come_from_the_suggester_passed_in(session):
+    ids = [session.add_item("went_well", t, by="Ana Silva").data.item_id for t in "abc"]
+    session.create_theme("Done already", [ids[2]], by="Cy")
+    seen: list[list[str]] = []
+
+    class Found:
+        def __init__(self, label: str, item_ids: tuple[str, ...]) -> None:
+            self.label, self.item_ids = label, item_ids
+
+    def suggester(items):
+        seen.append([i.id for i in items])
+        return [Found("Pair", tuple(i.id for i in items)), Found("Empty", ())]
+
+    assert [(s.label, s.item_ids) for s in session.suggest_themes(suggester)] == [
+        ("Pair", (ids[0], ids[1]))
+    ]
+    assert seen == [ids[:2]]  # themed items are left out unless asked for
+    session.suggest_themes(suggester, unthemed_only=False)
+    assert seen[-1] == ids

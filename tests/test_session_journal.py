@@ -45,7 +45,7 @@ def session(tmp_path) -> Session:
 
 
 def test_opening_replays_the_journal(session):
-    first = session.add_item("went_well", "Paging worked", by="Ana").data["item_id"]
+    first = session.add_item("went_well", "Paging worked", by="Ana").data.item_id
     session.create_theme("Paging", [first], by="Bo")
     session.add_action("Keep paging", owner="Ana", due="2024-05-01", by="Cy")
     reopened = Session.open(session.path)
@@ -108,7 +108,7 @@ def test_two_processes_appending_lose_and_interleave_nothing(session):
     items = list(reopened.state.items.values())
     assert len(items) == 1000 and len({i.id for i in items}) == 1000
     for name in ("Ana", "Bo"):
-        mine = [i.text for i in items if i.owner == name]
+        mine = [i.text for i in items if i.author == name]
         assert mine == [f"{name} note {n}" for n in range(500)]
     seqs = [json.loads(line)["seq"] for line in session.path.read_text().splitlines()]
     assert seqs == list(range(1, 1002))
@@ -119,9 +119,40 @@ def test_two_processes_appending_lose_and_interleave_nothing(session):
 def test_a_new_event_is_checked_against_events_another_process_wrote(session):
     other = Session.open(session.path)
     session.allow_votes_any_phase(by="Cy")
-    item = session.add_item("went_well", "Shared", by="Bo").data["item_id"]
+    item = session.add_item("went_well", "Shared", by="Bo").data.item_id
     for _ in range(3):
         session.cast_vote(item, by="Ana")
     with pytest.raises(pm.PMError, match="used all 3 votes"):
         other.cast_vote(item, by="Ana")  # 'other' catches up under the lock first
     assert other.state.snapshot() == session.state.snapshot()
+
+
+def test_the_session_report_and_widgets_import_without_fcntl():
+    code = (
+        "import sys; sys.modules['fcntl'] = None; "
+        "import pmanalytics.session, pmanalytics.report, pmanalytics.widgets"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_append_waits_for_whoever_holds_the_journal_lock(session):
+    import threading
+
+    from filelock import FileLock
+
+    session.add_item("went_well", "Kept", by="Ana")
+    size = session.path.stat().st_size
+    other = FileLock(f"{session.path}.lock")  # as another process would hold it
+    with other:
+        writer = threading.Thread(
+            target=session.add_item, args=("went_well", "Later"), kwargs={"by": "Bo"}
+        )
+        writer.start()
+        writer.join(timeout=0.5)
+        assert writer.is_alive() and session.path.stat().st_size == size
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert [i.text for i in Session.open(session.path).state.items.values()] == ["Kept", "Later"]

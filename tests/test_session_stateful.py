@@ -60,7 +60,7 @@ class SessionMachine(RuleBasedStateMachine):
         try:
             self.session.edit_item(item_id, text, by=by)
         except NotAllowedError:
-            assert item is not None and by not in ("Cy", item.owner)
+            assert item is not None and by not in ("Cy", item.author)
         except RuleError:
             assert item is None or not text.strip()
 
@@ -71,7 +71,7 @@ class SessionMachine(RuleBasedStateMachine):
         try:
             self.session.remove_item(item_id, by=by)
         except NotAllowedError:
-            assert item is not None and by not in ("Cy", item.owner)
+            assert item is not None and by not in ("Cy", item.author)
         except RuleError:
             assert item is None
 

@@ -111,7 +111,7 @@ def test_highlight_marks_a_participants_items(app):
     assert "pm-hl" in app.board.value.split("Bo&#x27;s note")[0].rsplit("<div", 1)[1]
 
 
-def test_themes_group_rename_merge_split_and_suggest(app, monkeypatch):
+def test_themes_group_rename_merge_split_and_suggest(app):
     advance_to(app, "individual_reflection")
     ids = [
         add(app, "Ana", "Certificate expiry is not monitored", "lessons_learned"),
@@ -120,9 +120,8 @@ def test_themes_group_rename_merge_split_and_suggest(app, monkeypatch):
     ]
     advance_to(app, "theme_identification")
     assert app.theme_panel in app.phase_area.children
-    monkeypatch.setitem(__import__("sys").modules, "pmanalytics.themes", None)  # fallback
-    app.suggest_button.click()
-    assert app.suggested == [("Certificate", (ids[0], ids[1]))]
+    app.suggest_button.click()  # the default suggester: pmanalytics.themes.suggest_themes
+    assert [item_ids for _, item_ids in app.suggested] == [(ids[0], ids[1])]
     app.apply_suggestions_button.click()
     (theme,) = app.session.state.themes
     app.theme_items.value = (ids[2],)
@@ -145,23 +144,20 @@ def test_themes_group_rename_merge_split_and_suggest(app, monkeypatch):
         assert kind in kinds
 
 
-def test_suggest_uses_the_theme_clustering_when_present(app, monkeypatch):
-    import sys
+def test_suggest_uses_the_suggester_it_is_given(app):
     import types
 
     advance_to(app, "individual_reflection")
     ids = [add(app, "Ana", "one"), add(app, "Bo", "two")]
     calls = []
 
-    def suggest_themes(items, *, random_state=0, n_themes=None):
-        calls.append(([i.id for i in items], random_state))
+    def suggester(items):
+        calls.append([i.id for i in items])
         return [types.SimpleNamespace(label="Clustered", item_ids=tuple(i.id for i in items))]
 
-    module = types.ModuleType("pmanalytics.themes")
-    module.suggest_themes = suggest_themes  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pmanalytics.themes", module)
+    app.suggester = suggester
     app.suggest_button.click()
-    assert calls == [(ids, 0)] and app.suggested == [("Clustered", tuple(ids))]
+    assert calls == [ids] and app.suggested == [("Clustered", tuple(ids))]
 
 
 def test_voting_shows_remaining_votes_and_enforces_rules(app):

@@ -1,4 +1,9 @@
-"""Post-mortem sessions in pure Python: an event log, its rules, a journal on disk, templates.
+"""Post-mortem sessions in pure Python: typed events, a pure fold, its rules, a journal, templates.
+
+Where things live: the events in :mod:`~pmanalytics.session.events`, the state as the fold
+``apply(state, event) -> state`` in :mod:`~pmanalytics.session.fold`, every rule in
+:mod:`~pmanalytics.session.rules`, the journal on disk in :mod:`~pmanalytics.session.journal`,
+and the commands in :class:`Session`.
 
 No widget imports here: :mod:`pmanalytics.widgets` is a thin view over this package.
 
@@ -12,7 +17,7 @@ Examples
 ...                    settings=SessionSettings(votes_per_participant=2))
 >>> item = s.add_item("lessons_learned", "Nothing alerted on disk usage", by="Ana")
 >>> _ = s.allow_votes_any_phase(by="Cy")
->>> _ = s.cast_vote(item.data["item_id"], by="Ana")
+>>> _ = s.cast_vote(item.data.item_id, by="Ana")
 >>> s.votes_left("Ana")
 1
 >>> _ = s.undo(by="Ana")
@@ -32,11 +37,12 @@ from .errors import (
     VoteBudgetError,
     VotingClosedError,
 )
-from .events import EVENT_KINDS, Event
-from .grouping import Suggestion, keyword_groups, suggest_groups
+from .events import EVENT_KINDS, Event, EventBase, make_event, parse_event
+from .fold import apply, fold, start
+from .grouping import SuggestedTheme, ThemeSuggester
 from .journal import Journal
-from .rules import BlameWarning, blame_warnings, missing_plan
-from .state import ActionState, ItemState, SessionSettings, SessionState, ThemeState
+from .rules import PRIORITIES, BlameWarning, blame_warnings, missing_plan
+from .state import SessionSettings, SessionState, Setup
 from .templates import (
     DEFAULT_TEMPLATE,
     PHASES,
@@ -53,10 +59,10 @@ __all__ = [
     "EVENT_KINDS",
     "PHASES",
     "PRIME_DIRECTIVE",
-    "ActionState",
+    "PRIORITIES",
     "BlameWarning",
     "Event",
-    "ItemState",
+    "EventBase",
     "Journal",
     "JournalError",
     "NotAllowedError",
@@ -69,20 +75,24 @@ __all__ = [
     "SessionSettings",
     "SessionState",
     "SessionWarning",
-    "Suggestion",
+    "Setup",
+    "SuggestedTheme",
     "Template",
     "TemplateError",
-    "ThemeState",
+    "ThemeSuggester",
     "ThemeSummary",
     "UnknownIdError",
     "VoteBudgetError",
     "VotingClosedError",
     "WrapUp",
+    "apply",
     "blame_warnings",
+    "fold",
     "journal_path",
-    "keyword_groups",
     "load_template",
+    "make_event",
     "missing_plan",
-    "suggest_groups",
+    "parse_event",
+    "start",
     "template_from_dict",
 ]

@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from .._errors import PMError
+from pydantic import ValidationError
+
 from .._files import write
-from .._model import Action, Item, Participant, PostMortem, Theme
+from .._model import Action, Participant, PostMortem, describe_validation_error
+from .._validate import check_bool, check_int, user_date
 from .errors import RuleError, SessionError
-from .events import Event
-from .grouping import Suggestion, suggest_groups
+from .events import (
+    ActionAdded,
+    ActionEdited,
+    Event,
+    EventBase,
+    ItemAdded,
+    ItemEdited,
+    ItemMoved,
+    ItemRemoved,
+    PhaseEnded,
+    PhaseStarted,
+    SessionCreated,
+    SettingsChanged,
+    ThemeCreated,
+    ThemeMerged,
+    ThemeRenamed,
+    ThemeSplit,
+    Undone,
+    VoteCast,
+    VoteWithdrawn,
+)
+from .fold import apply, fold, start
+from .grouping import SuggestedTheme, ThemeSuggester
 from .journal import Journal
-from .rules import missing_plan
-from .state import ActionState, ItemState, SessionSettings, SessionState
-from .templates import DEFAULT_TEMPLATE, PHASES, Template, load_template
+from .rules import ACTION_FIELDS, check_merge, missing_plan, next_phase_move, previous_phase_move
+from .state import SessionSettings, SessionState
+from .templates import DEFAULT_TEMPLATE, Template, load_template
 
 __all__ = ["PhaseStatus", "Session", "ThemeSummary", "WrapUp", "journal_path"]
 
-_PHASE_KEYS = tuple(key for key, _, _ in PHASES)
 Clock = Callable[[], datetime]
+E = TypeVar("E", bound=EventBase)
 
 
 def _utc_now() -> datetime:
@@ -68,8 +93,8 @@ class WrapUp:
     """The wrap-up: themes by votes, the actions, and those lacking an owner or a due date."""
 
     top_themes: tuple[ThemeSummary, ...]
-    actions: tuple[ActionState, ...]
-    unplanned: tuple[tuple[ActionState, tuple[str, ...]], ...]
+    actions: tuple[Action, ...]
+    unplanned: tuple[tuple[Action, tuple[str, ...]], ...]
 
 
 def _names(values: Sequence[str | Participant]) -> list[str]:
@@ -97,9 +122,9 @@ class Session:
     >>> pm = PostMortem(id="pm-1", title="Disk full")
     >>> s = Session.create(pm, tempfile.mkdtemp(), participants=["Ana", "Bo"], facilitator="Cy")
     >>> event = s.add_item("went_well", "Paging reached on-call fast", by="Ana")
-    >>> s.state.items[event.data["item_id"]].text
+    >>> s.state.items[event.data.item_id].text
     'Paging reached on-call fast'
-    >>> s.cast_vote(event.data["item_id"], by="Bo")
+    >>> s.cast_vote(event.data.item_id, by="Bo")
     Traceback (most recent call last):
     ...
     pmanalytics.session.errors.VotingClosedError: vote_cast: votes are cast in the ...
@@ -107,9 +132,16 @@ class Session:
     True
     """
 
-    def __init__(self, journal: Journal, state: SessionState, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        state: SessionState,
+        events: Sequence[Event] = (),
+        clock: Clock | None = None,
+    ) -> None:
         self._journal = journal
         self._state = state
+        self._events: list[Event] = list(events) or [state.created]
         self._clock = clock or _utc_now
 
     # ---------------------------------------------------------------- opening
@@ -150,8 +182,7 @@ class Session:
         people = [name for name in _names(participants) if name != facilitator]
         votes = settings.votes_per_participant
         votes = template.votes_per_participant if votes is None else votes
-        if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
-            raise SessionError(f"votes_per_participant: must be 0 or more, got {votes!r}")
+        check_int("votes_per_participant", votes, minimum=0, error=SessionError)
         now = (clock or _utc_now)()
         data = {
             "postmortem": postmortem.model_dump(mode="json"),
@@ -164,8 +195,11 @@ class Session:
             },
             "template": template.to_dict(),
         }
-        created = Event(1, "session_created", now, facilitator, data)
-        SessionState(created)  # validate before anything touches the disk
+        try:
+            created = SessionCreated(seq=1, at=now, actor=facilitator, data=data)
+        except ValidationError as exc:
+            raise SessionError(describe_validation_error(exc)) from None
+        state = start(created)  # validate before anything touches the disk
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
         journal = Journal(journal_path(target, postmortem.id))
@@ -178,19 +212,18 @@ class Session:
             return created
 
         journal.append(prepare)
-        return cls(journal, SessionState(created), clock)
+        return cls(journal, state, [created], clock)
 
     @classmethod
     def open(cls, path: str | Path, *, clock: Clock | None = None) -> Session:
         """Reopen a session by replaying its journal (a torn last line is skipped, warned)."""
         journal = Journal(path)
         events = journal.read_new()
-        if not events or events[0].kind != "session_created":
+        if not events or not isinstance(events[0], SessionCreated):
             raise SessionError(f"{journal.path}: does not start with a session_created event")
-        state = SessionState(events[0])
-        for event in events[1:]:
-            state.apply(event)
-        return cls(journal, state, clock)
+        with _collector_paused():
+            state = fold(start(events[0]), events[1:])
+        return cls(journal, state, events, clock)
 
     @classmethod
     def open_or_create(cls, postmortem: PostMortem, folder: str | Path, **options: Any) -> Session:
@@ -214,7 +247,7 @@ class Session:
 
     @property
     def state(self) -> SessionState:
-        """The current state (read it; change it only through the commands)."""
+        """The current state (immutable: every command replaces it)."""
         return self._state
 
     @property
@@ -234,8 +267,8 @@ class Session:
 
     @property
     def events(self) -> tuple[Event, ...]:
-        """Every event so far, in journal order."""
-        return tuple(self._state.events)
+        """Every event so far, in journal order (undone ones and the undos included)."""
+        return tuple(self._events)
 
     def now(self) -> datetime:
         """The session clock's current time."""
@@ -244,94 +277,105 @@ class Session:
     def refresh(self) -> int:
         """Apply events other processes appended; returns how many there were."""
         new = self._journal.read_new()
-        for event in new:
-            self._state.apply(event)
+        self._take(new)
         return len(new)
+
+    def _take(self, new: list[Event]) -> None:
+        if new:
+            self._state = fold(self._state, new)
+            self._events.extend(new)
 
     # ---------------------------------------------------------------- committing
 
-    def _commit(self, kind: str, by: str, build: Callable[[SessionState], dict[str, Any]]) -> Event:
+    def _commit(
+        self, cls: type[E], by: str, build: Callable[[SessionState], Mapping[str, Any]]
+    ) -> E:
+        kind = cls.model_fields["kind"].default
+        after: list[SessionState] = []
+        made: list[E] = []
+
         def prepare(new: list[Event]) -> Event:
-            for event in new:
-                self._state.apply(event)
+            self._take(new)  # others' events are on disk already: check against them
             state = self._state
-            event = Event(state.last_seq + 1, kind, self._clock(), by, build(state))
+            raw = {"seq": state.last_seq + 1, "at": self._clock(), "actor": by}
+            try:
+                event = cls.model_validate({**raw, "data": build(state)})
+            except ValidationError as exc:
+                reason = describe_validation_error(exc).replace("\n", "; ")
+                raise RuleError(f"{kind}: {reason}") from None
             try:  # it must be writable before it changes anything
                 event.to_json().encode("utf-8")
-            except (TypeError, ValueError) as exc:
+            except ValueError as exc:
                 raise RuleError(f"{kind}: cannot be saved ({exc})") from None
-            state.apply(event)
-            return event
+            any_event = cast(Event, event)  # E is one member of the union
+            after.append(apply(state, any_event))
+            made.append(event)
+            return any_event
 
-        try:
-            event = self._journal.append(prepare)
-        except PMError:
-            raise  # a broken rule changes nothing
-        except BaseException:
-            self._reload()  # the live state may be ahead of the journal: replay it
-            raise
+        self._journal.append(prepare)
+        event = made[0]
+        self._state = after[0]
+        self._events.append(cast(Event, event))
         if self._state.ended_at is not None or self._state.phase == "wrap_up":
-            self.save()  # from wrap-up on, the canonical file follows every change
+            self.save()  # from wrap-up on, the canonical file follows every change, once
         return event
-
-    def _reload(self) -> None:
-        fresh = Session.open(self.path, clock=self._clock)
-        self._journal.close()
-        self._journal, self._state = fresh._journal, fresh._state
 
     # ---------------------------------------------------------------- items
 
-    def add_item(self, section: str, text: str, *, by: str) -> Event:
-        """Add an item to a template section; its id is ``event.data['item_id']``."""
+    def add_item(self, section: str, text: str, *, by: str) -> ItemAdded:
+        """Add an item to a template section; its id is ``event.data.item_id``."""
         return self._commit(
-            "item_added",
+            ItemAdded,
             by,
             lambda s: {"item_id": s.next_id("i"), "section": section, "text": text},
         )
 
-    def edit_item(self, item_id: str, text: str, *, by: str) -> Event:
+    def edit_item(self, item_id: str, text: str, *, by: str) -> ItemEdited:
         """Change an item's text (its author or the facilitator)."""
-        return self._commit("item_edited", by, lambda s: {"item_id": item_id, "text": text})
+        return self._commit(ItemEdited, by, lambda s: {"item_id": item_id, "text": text})
 
-    def remove_item(self, item_id: str, *, by: str) -> Event:
+    def remove_item(self, item_id: str, *, by: str) -> ItemRemoved:
         """Remove an item (its author or the facilitator); votes on it are returned."""
-        return self._commit("item_removed", by, lambda s: {"item_id": item_id})
+        return self._commit(ItemRemoved, by, lambda s: {"item_id": item_id})
 
-    def move_item(self, item_id: str, theme_id: str | None, *, by: str) -> Event:
+    def move_item(self, item_id: str, theme_id: str | None, *, by: str) -> ItemMoved:
         """Put an item under a theme (``None`` takes it out of its theme)."""
-        return self._commit("item_moved", by, lambda s: {"item_id": item_id, "theme_id": theme_id})
+        return self._commit(ItemMoved, by, lambda s: {"item_id": item_id, "theme_id": theme_id})
 
     # ---------------------------------------------------------------- themes
 
-    def create_theme(self, label: str, item_ids: Sequence[str] = (), *, by: str) -> Event:
-        """Group items under a new theme; its id is ``event.data['theme_id']``."""
+    def create_theme(self, label: str, item_ids: Sequence[str] = (), *, by: str) -> ThemeCreated:
+        """Group items under a new theme; its id is ``event.data.theme_id``."""
         ids = list(item_ids)
         return self._commit(
-            "theme_created",
+            ThemeCreated,
             by,
             lambda s: {"theme_id": s.next_id("t"), "label": label, "item_ids": ids},
         )
 
-    def rename_theme(self, theme_id: str, label: str, *, by: str) -> Event:
+    def rename_theme(self, theme_id: str, label: str, *, by: str) -> ThemeRenamed:
         """Change a theme's label."""
-        return self._commit("theme_renamed", by, lambda s: {"theme_id": theme_id, "label": label})
+        return self._commit(ThemeRenamed, by, lambda s: {"theme_id": theme_id, "label": label})
 
-    def merge_themes(self, theme_ids: Sequence[str], label: str | None = None, *, by: str) -> Event:
+    def merge_themes(
+        self, theme_ids: Sequence[str], label: str | None = None, *, by: str
+    ) -> ThemeMerged:
         """Merge themes into the first one (optionally relabelled)."""
         ids = list(theme_ids)
-        if len(ids) < 2:
-            raise RuleError(f"theme_merged: theme_ids must name two themes or more, got {ids!r}")
+        check_merge("theme_merged", ids[0] if ids else "", ids[1:])
         return self._commit(
-            "theme_merged",
+            ThemeMerged,
             by,
             lambda s: {"theme_id": ids[0], "sources": ids[1:], "label": label},
         )
 
-    def split_theme(self, theme_id: str, item_ids: Sequence[str], label: str, *, by: str) -> Event:
+    def split_theme(
+        self, theme_id: str, item_ids: Sequence[str], label: str, *, by: str
+    ) -> ThemeSplit:
         """Move some of a theme's items to a new theme with ``label``."""
         ids = list(item_ids)
         return self._commit(
-            "theme_split",
+            ThemeSplit,
             by,
             lambda s: {
                 "theme_id": theme_id,
@@ -341,32 +385,39 @@ class Session:
             },
         )
 
-    def suggest_themes(self, *, unthemed_only: bool = True) -> list[Suggestion]:
-        """Suggested groupings of the board's items (never applied by itself)."""
-        items = [
-            Item(id=i.id, section=i.section, heading=i.heading, text=i.text)
-            for i in self._state.items.values()
-            if not (unthemed_only and i.theme_id)
-        ]
-        return suggest_groups(items)
+    def suggest_themes(
+        self, suggester: ThemeSuggester, *, unthemed_only: bool = True
+    ) -> list[SuggestedTheme]:
+        """Groupings of the board's items proposed by ``suggester`` (never applied by itself).
+
+        ``suggester`` is, for example, :func:`pmanalytics.themes.suggest_themes`.
+        """
+        check_bool("unthemed_only", unthemed_only, error=SessionError)
+        if not callable(suggester):
+            raise SessionError(f"'suggester' must be callable, got {suggester!r}")
+        items = [i for i in self._state.items.values() if not (unthemed_only and i.theme_id)]
+        if not items:
+            return []
+        return [found for found in suggester(items) if found.item_ids]
 
     # ---------------------------------------------------------------- votes
 
-    def cast_vote(self, item_id: str, *, by: str) -> Event:
+    def cast_vote(self, item_id: str, *, by: str) -> VoteCast:
         """Vote for an item (within the voter's budget, in the prioritisation phase)."""
-        return self._commit("vote_cast", by, lambda s: {"item_id": item_id})
+        return self._commit(VoteCast, by, lambda s: {"item_id": item_id})
 
-    def withdraw_vote(self, item_id: str, *, by: str) -> Event:
+    def withdraw_vote(self, item_id: str, *, by: str) -> VoteWithdrawn:
         """Take back one of one's votes on an item."""
-        return self._commit("vote_withdrawn", by, lambda s: {"item_id": item_id})
+        return self._commit(VoteWithdrawn, by, lambda s: {"item_id": item_id})
 
     def votes_left(self, name: str) -> int:
         """How many votes ``name`` can still cast."""
         return self._state.votes_left(name)
 
-    def allow_votes_any_phase(self, allowed: bool = True, *, by: str) -> Event:
+    def allow_votes_any_phase(self, allowed: bool = True, *, by: str) -> SettingsChanged:
         """Let votes be cast outside the prioritisation phase (facilitator only)."""
-        return self._commit("settings_changed", by, lambda s: {"allow_votes_any_phase": allowed})
+        check_bool("allowed", allowed, error=RuleError)
+        return self._commit(SettingsChanged, by, lambda s: {"allow_votes_any_phase": allowed})
 
     # ---------------------------------------------------------------- actions
 
@@ -380,63 +431,50 @@ class Session:
         priority: str | None = None,
         kind: str | None = None,
         theme_id: str | None = None,
-    ) -> Event:
-        """Add an action; its id is ``event.data['action_id']``."""
-        fields = {"title": title, "owner": owner, "due": _iso(due), "priority": priority}
+    ) -> ActionAdded:
+        """Add an action; its id is ``event.data.action_id``."""
+        fields = {"title": title, "owner": owner, "due": _due(due), "priority": priority}
         fields.update({"kind": kind, "theme_id": theme_id})
-        return self._commit("action_added", by, lambda s: {"action_id": s.next_id("a"), **fields})
+        return self._commit(ActionAdded, by, lambda s: {"action_id": s.next_id("a"), **fields})
 
-    def edit_action(self, action_id: str, *, by: str, **changes: Any) -> Event:
-        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status."""
-        unknown = set(changes) - {"title", "owner", "due", "priority", "kind", "theme_id", "status"}
+    def edit_action(self, action_id: str, *, by: str, **changes: Any) -> ActionEdited:
+        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status.
+
+        Closing it (status ``done`` or ``wont_do``) records when (``completed_at``);
+        reopening it clears that.
+        """
+        unknown = set(changes) - set(ACTION_FIELDS)
         if unknown:
             raise RuleError(f"action_edited: unknown fields {sorted(unknown)}")
         if "due" in changes:
-            changes["due"] = _iso(changes["due"])
-        return self._commit("action_edited", by, lambda s: {"action_id": action_id, **changes})
+            changes["due"] = _due(changes["due"])
+        return self._commit(ActionEdited, by, lambda s: {"action_id": action_id, **changes})
 
     # ---------------------------------------------------------------- phases
 
-    def start_phase(self, phase: str, *, by: str) -> Event:
+    def start_phase(self, phase: str, *, by: str) -> PhaseStarted:
         """Start a phase (facilitator only); the running phase ends. Wrap-up saves the file."""
-        event = self._commit("phase_started", by, lambda s: {"phase": phase})
-        if phase == "wrap_up":
-            self.save()
-        return event
+        return self._commit(PhaseStarted, by, lambda s: {"phase": phase})
 
-    def end_phase(self, *, by: str) -> Event:
+    def end_phase(self, *, by: str) -> PhaseEnded:
         """End the running phase; ending the wrap-up ends the session and saves the file."""
-        event = self._commit("phase_ended", by, lambda s: {"phase": s.phase})
-        if event.data["phase"] == "wrap_up":
-            self.save()
-        return event
+        return self._commit(PhaseEnded, by, lambda s: {"phase": s.phase})
 
-    def _neighbour(self, step: int) -> str | None:
-        keys = [p.key for p in self.template.phases]
+    def _phase_keys(self) -> tuple[tuple[str, ...], str | None, str | None]:
         state = self._state
-        current = state.phase or (state.phase_log[-1][0] if state.phase_log else None)
-        if current is None:
-            return keys[0] if step > 0 else None
-        index = keys.index(current) + step
-        if state.phase is None and step > 0 and current == keys[-1]:
-            return None
-        return keys[index] if 0 <= index < len(keys) else None
+        last = state.phase_log[-1][0] if state.phase_log else None
+        return tuple(p.key for p in self.template.phases), state.phase, last
 
-    def next_phase(self, *, by: str) -> Event:
+    def next_phase(self, *, by: str) -> PhaseStarted | PhaseEnded:
         """Start the next phase; after the wrap-up, end the session."""
-        following = self._neighbour(+1)
+        following = next_phase_move(*self._phase_keys())
         if following is None:
-            if self._state.phase is None:
-                raise RuleError("phase_started: the session has ended; there is no next phase")
             return self.end_phase(by=by)
         return self.start_phase(following, by=by)
 
-    def previous_phase(self, *, by: str) -> Event:
+    def previous_phase(self, *, by: str) -> PhaseStarted:
         """Go back to the previous phase."""
-        previous = self._neighbour(-1)
-        if previous is None:
-            raise RuleError("phase_started: there is no phase before the first")
-        return self.start_phase(previous, by=by)
+        return self.start_phase(previous_phase_move(*self._phase_keys()), by=by)
 
     def phase_status(self, now: datetime | None = None) -> PhaseStatus:
         """The running phase, its time box and the time left at ``now`` (default: the clock).
@@ -457,15 +495,16 @@ class Session:
 
     # ---------------------------------------------------------------- undo
 
-    def undo(self, *, by: str) -> Event:
+    def undo(self, *, by: str) -> Undone:
         """Undo the last change (its author or the facilitator); the undo is itself an event."""
 
         def build(state: SessionState) -> dict[str, Any]:
-            if not state.effective:
+            last = state.last_effective
+            if last is None:
                 raise RuleError("undone: there is nothing to undo")
-            return {"seq": state.effective[-1].seq}
+            return {"seq": last.seq}
 
-        return self._commit("undone", by, build)
+        return self._commit(Undone, by, build)
 
     # ---------------------------------------------------------------- results
 
@@ -482,6 +521,7 @@ class Session:
 
     def wrap_up(self, top: int = 5) -> WrapUp:
         """Top themes by votes, the actions, and the actions lacking an owner or a due date."""
+        check_int("top", top, minimum=0, error=SessionError)
         actions = tuple(self._state.actions.values())
         unplanned = tuple(
             (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))
@@ -492,29 +532,28 @@ class Session:
         """The post-mortem with the session's items, votes, themes, actions and review."""
         state = self._state
         base = state.postmortem
-        items = [self._item_model(item) for item in state.items.values()]
-        ranks = {t.id: rank for rank, t in enumerate(self.theme_summaries(), start=1)}
-        themes = [
-            (t.base or Theme(id=t.id, label=t.label)).model_copy(
-                update={"label": t.label, "rank": ranks[t.id]}
-            )
-            for t in state.themes.values()
+        older = state.setup.base_item_ids
+        items = [
+            item.model_copy(update={"author": None})
+            if state.anonymous and item.id not in older
+            else item
+            for item in state.items.values()
         ]
-        targets = set(state.items) | set(state.themes)
-        actions = [self._action_model(a, targets) for a in state.actions.values()]
+        ranks = {t.id: rank for rank, t in enumerate(self.theme_summaries(), start=1)}
+        themes = [t.model_copy(update={"rank": ranks[t.id]}) for t in state.themes.values()]
         participants = list(base.participants)
         known = {p.name for p in participants}
         for name in state.members:
             if name not in known:
                 role = "facilitator" if name == state.facilitator else "participant"
                 participants.append(Participant(name=name, role=role))
-        start = state.started_at or state.created.at
+        begin = state.started_at or state.created.at
         end = state.ended_at or state.last_at
         review = base.review.model_copy(
             update={
-                "held_on": start.astimezone().date(),  # the day where the session ran
+                "held_on": begin.astimezone().date(),  # the day where the session ran
                 "facilitator": state.facilitator,
-                "duration_minutes": max(0, round((end - start).total_seconds() / 60)),
+                "duration_minutes": max(0, round((end - begin).total_seconds() / 60)),
             }
         )
         status = base.status
@@ -523,45 +562,9 @@ class Session:
         elif status == "draft":
             status = "in_review"
         data = base.model_dump()
-        data.update(items=items, themes=themes, actions=actions, participants=participants)
-        data.update(review=review, status=status)
+        data.update(items=items, themes=themes, actions=list(state.actions.values()))
+        data.update(participants=participants, review=review, status=status)
         return PostMortem.model_validate(data)
-
-    def _item_model(self, item: ItemState) -> Item:
-        author = item.owner
-        if self._state.anonymous and item.base is None:
-            author = None
-        fields = {
-            "section": item.section,
-            "heading": item.heading,
-            "text": item.text,
-            "author": author,
-            "votes": item.votes,
-            "theme_id": item.theme_id,
-            "created_at": item.created_at,
-        }
-        if item.base is not None:
-            return item.base.model_copy(update=fields)
-        return Item(id=item.id, **fields)
-
-    @staticmethod
-    def _action_model(action: ActionState, targets: set[str]) -> Action:
-        fields = {
-            "title": action.title,
-            "owner": action.owner,
-            "due": action.due,
-            "priority": action.priority,
-            "kind": action.kind,
-            "status": action.status,
-            "addresses": action.theme_id,
-        }
-        if action.base is not None and action.theme_id is None:
-            fields["addresses"] = action.base.addresses
-        if fields["addresses"] not in targets:
-            fields["addresses"] = None
-        if action.base is not None:
-            return action.base.model_copy(update=fields)
-        return Action(id=action.id, created_at=action.created_at, **fields)
 
     def save(self, folder: str | Path | None = None) -> Path:
         """Write the post-mortem atomically as its canonical file (default: beside the journal)."""
@@ -575,15 +578,30 @@ class Session:
         state = self._state
         return (
             f"Session({state.postmortem.id!r}, phase={state.phase!r}, items={len(state.items)}, "
-            f"themes={len(state.themes)}, actions={len(state.actions)}, events={len(state.events)})"
+            f"themes={len(state.themes)}, actions={len(state.actions)}, "
+            f"events={len(self._events)})"
         )
 
 
-def _iso(value: date | str | None) -> str | None:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a journal is replayed.
+
+    The fold keeps thousands of new, acyclic objects (events, items); reference counting
+    frees everything else. Left on, the collector would re-scan the growing heap every
+    few hundred events, which doubles the time a long journal takes to open.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _due(value: date | str | None) -> date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return user_date(value, "due", error=RuleError)

@@ -5,24 +5,27 @@
   returns.
 - A torn last line (a writer killed mid-write) is skipped with a
   :class:`~pmanalytics.session.errors.SessionWarning`; the next append cuts it off first.
-- Several processes may append to one journal: appends hold an exclusive ``fcntl.flock``
-  and first read the events other processes added, so every new event is checked against
-  the latest state and lines never interleave.
+- Several processes may append to one journal: reads and appends hold a lock (the
+  ``filelock`` package: ``flock`` on Linux and macOS, ``msvcrt`` locking on Windows, on a
+  ``<journal>.lock`` file beside it) and appends first read the events other processes
+  added, so every new event is checked against the latest state and lines never interleave.
+  The operating system drops the lock of a killed process.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock
+
 from .._atomic import fsync_directory
 from .errors import JournalError, SessionWarning
-from .events import Event
+from .events import Event, parse_event
 
 __all__ = ["Journal"]
 
@@ -36,7 +39,9 @@ class Journal:
     >>> from datetime import datetime, UTC
     >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "x.session.jsonl")
     >>> at = datetime(2024, 1, 1, tzinfo=UTC)
-    >>> journal.append(lambda new: Event(1, "phase_ended", at, "ana", {}, "e-1")).seq
+    >>> from pmanalytics.session.events import make_event
+    >>> event = make_event(1, "phase_ended", at, "ana", {"phase": None}, "e-1")
+    >>> journal.append(lambda new: event).seq
     1
     >>> [e.id for e in Journal(journal.path).read_new()]
     ['e-1']
@@ -47,11 +52,13 @@ class Journal:
         self._offset = 0  # bytes of complete lines already read
         self._line = 0  # lines already read
         self._fd: int | None = None
+        self._lock = FileLock(f"{self.path}.lock")
 
     def _open(self) -> int:
         if self._fd is None:
             created = not self.path.exists()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            self._fd = os.open(self.path, flags, 0o644)
             if created:  # make the new file's name durable too, not only its lines
                 fsync_directory(self.path.parent)
         return self._fd
@@ -67,13 +74,9 @@ class Journal:
             self.close()
 
     @contextmanager
-    def _locked(self, kind: int) -> Iterator[int]:
-        fd = self._open()
-        fcntl.flock(fd, kind)
-        try:
-            yield fd
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+    def _locked(self) -> Iterator[int]:
+        with self._lock:
+            yield self._open()
 
     def _read_tail(self, fd: int, *, repair: bool) -> list[Event]:
         size = os.fstat(fd).st_size
@@ -81,7 +84,7 @@ class Journal:
             raise JournalError(f"{self.path}: the journal shrank below what was already read")
         if size == self._offset:
             return []
-        data = os.pread(fd, size - self._offset, self._offset)
+        data = _read_at(fd, self._offset, size - self._offset)
         end = data.rfind(b"\n") + 1
         complete, torn = data[:end], data[end:]
         events = []
@@ -90,7 +93,7 @@ class Journal:
             if not raw.strip():
                 continue
             try:
-                events.append(Event.from_json(raw))
+                events.append(parse_event(raw))
             except JournalError as exc:
                 raise JournalError(f"{self.path}:{self._line}: {exc}") from exc
         self._offset += end
@@ -109,7 +112,7 @@ class Journal:
         """The events appended since the last read (all of them on the first call)."""
         if not self.path.exists():
             raise JournalError(f"{self.path}: no such session journal")
-        with self._locked(fcntl.LOCK_SH) as fd:
+        with self._locked() as fd:
             return self._read_tail(fd, repair=False)
 
     def append(self, prepare: Callable[[list[Event]], Event]) -> Event:
@@ -119,7 +122,7 @@ class Journal:
         ``prepare(new_events)`` (which applies them, checks the rules and returns the
         event to write, or raises to write nothing), write it as one line, fsync.
         """
-        with self._locked(fcntl.LOCK_EX) as fd:
+        with self._locked() as fd:
             event = prepare(self._read_tail(fd, repair=True))
             line = (event.to_json() + "\n").encode("utf-8")
             view = memoryview(line)
@@ -135,3 +138,16 @@ class Journal:
             self._offset += len(line)
             self._line += 1
             return event
+
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    """``size`` bytes from ``offset`` (``os.pread`` is not on Windows; the lock is held)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    parts = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)

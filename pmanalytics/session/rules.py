@@ -1,30 +1,58 @@
-"""Session rules that are pure functions: blameless-language nudges and permission checks.
+"""Every rule of a post-mortem session, as pure functions: one home for each.
 
-The fold in :mod:`pmanalytics.session.state` calls these before it changes anything,
-so a change that breaks a rule raises and is never recorded.
+Who may do what (members, the facilitator, an item's author), text checks, the vote budget
+and when votes are cast, merge and split arity, the editable action fields and their
+vocabulary (statuses, kinds, priorities), when an action counts as completed, how phases
+follow one another and what each phase shows, and blameless-language nudges. The fold in
+:mod:`pmanalytics.session.fold` calls these before it changes anything, so a change that
+breaks a rule raises and is never recorded; the app asks them what to show.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from .._model import is_open_status
-from .errors import NotAllowedError, UnknownIdError
+from .._model import ACTION_KINDS, ACTION_STATUSES, Item, _normalise_text, is_open_status
+from .._validate import check_choice
+from .errors import NotAllowedError, RuleError, UnknownIdError, VoteBudgetError, VotingClosedError
 
 __all__ = [
+    "ACTION_FIELDS",
     "BLAME_PHRASES",
+    "PRIORITIES",
     "BlameWarning",
+    "action_changes",
     "blame_warnings",
+    "board_shown",
     "check_facilitator",
     "check_known",
     "check_member",
+    "check_merge",
+    "check_new_id",
     "check_owner",
+    "check_split",
+    "check_text",
+    "check_vote_budget",
+    "check_voting_open",
+    "completed_at",
     "missing_plan",
+    "next_phase_move",
+    "nudges",
+    "panels",
+    "previous_phase_move",
+    "theme_votes",
 ]
+
+#: The priorities the app offers; an action may carry another (kept as written).
+PRIORITIES = ("P1", "P2", "P3")
+_CLOSED = ("done", "wont_do")
+#: The fields of an action that the session can set or change.
+ACTION_FIELDS = ("title", "owner", "due", "priority", "kind", "theme_id", "status")
 
 _REFRAME = "Reframe it around systems and processes: what made this easy to get wrong?"
 
@@ -106,6 +134,8 @@ def blame_warnings(text: str, participants: Iterable[str] = ()) -> tuple[BlameWa
 
 def check_member(actor: str, members: Iterable[str], kind: str) -> None:
     """Raise :class:`NotAllowedError` unless ``actor`` takes part in the session."""
+    if actor in members:
+        return
     names = tuple(members)
     if actor not in names:
         raise NotAllowedError(
@@ -163,3 +193,244 @@ def missing_plan(owner: str | None, due: date | None, status: str = "open") -> t
     if not is_open_status(status):
         return ()
     return tuple(name for name, value in (("owner", owner), ("due", due)) if not value)
+
+
+@lru_cache(maxsize=4096)
+def _nudges(text: str, members: tuple[str, ...]) -> tuple[BlameWarning, ...]:
+    return blame_warnings(text, members)
+
+
+def nudges(text: str, members: Sequence[str]) -> tuple[BlameWarning, ...]:
+    """:func:`blame_warnings` for an item on the board (remembered: the board asks often)."""
+    return _nudges(text, tuple(members))
+
+
+# --------------------------------------------------------------------------- text and ids
+
+
+def check_text(kind: str, name: str, value: object) -> str:
+    """``value`` as stored text: trimmed, line ends as ``\\n``; one line for labels and titles.
+
+    Examples
+    --------
+    >>> check_text("item_added", "text", "  Paging worked\\r\\n")
+    'Paging worked'
+    >>> check_text("theme_created", "label", "two\\nlines")
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.RuleError: theme_created: label must be one line, got 'two\\nlines'
+    """
+    text = _normalise_text(value) if isinstance(value, str) else ""
+    if not text:
+        raise RuleError(f"{kind}: {name} must be non-empty text, got {value!r}")
+    if name in ("label", "title") and "\n" in text:
+        raise RuleError(f"{kind}: {name} must be one line, got {value!r}")
+    return text
+
+
+def check_new_id(kind: str, prefix: str, key: str, taken: Mapping[str, object]) -> int:
+    """Check a new id (``<prefix>-...``, unused); its number (0 when not a number).
+
+    Examples
+    --------
+    >>> check_new_id("item_added", "i", "i-7", {})
+    7
+    >>> check_new_id("item_added", "i", "t-7", {})
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.RuleError: item_added: id must look like i-N, got 't-7'
+    """
+    if not key.startswith(f"{prefix}-"):
+        raise RuleError(f"{kind}: id must look like {prefix}-N, got {key!r}")
+    if key in taken:
+        raise RuleError(f"{kind}: id {key!r} is already used")
+    number = key[2:]
+    return int(number) if number.isdigit() else 0
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def theme_votes(items: Iterable[Item], theme_id: str) -> int:
+    """A theme's votes: the sum of its items' votes (the one place they are counted).
+
+    Examples
+    --------
+    >>> items = [Item(id="i-1", section="went_well", text="a", votes=2, theme_id="t-1"),
+    ...          Item(id="i-2", section="went_well", text="b", votes=1)]
+    >>> theme_votes(items, "t-1")
+    2
+    """
+    return sum(item.votes for item in items if item.theme_id == theme_id)
+
+
+def check_voting_open(kind: str, phase: str | None, allowed: bool, facilitator: str) -> None:
+    """Votes are cast in the prioritisation phase, unless the facilitator allowed any phase."""
+    if phase != "prioritisation" and not allowed:
+        raise VotingClosedError(
+            f"{kind}: votes are cast in the prioritisation phase (now: {phase or 'not started'});"
+            f" the facilitator ({facilitator!r}) can allow voting in any phase"
+        )
+
+
+def check_vote_budget(kind: str, actor: str, left: int, budget: int) -> None:
+    """Raise :class:`VoteBudgetError` when ``actor`` has no votes left."""
+    if left <= 0:
+        raise VoteBudgetError(
+            f"{kind}: {actor!r} has used all {budget} votes "
+            f"(votes_per_participant={budget}); withdraw one first"
+        )
+
+
+# --------------------------------------------------------------------------- themes
+
+
+def check_merge(kind: str, theme_id: str, sources: Sequence[str]) -> None:
+    """A merge names one theme to keep and at least one other theme merged into it.
+
+    Examples
+    --------
+    >>> check_merge("theme_merged", "t-1", ["t-1"])
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.RuleError: theme_merged: theme_ids must name two themes or more...
+    """
+    if not sources or theme_id in sources:
+        raise RuleError(
+            f"{kind}: theme_ids must name two themes or more (one kept, others merged into "
+            f"it), got {[theme_id, *sources]!r}"
+        )
+
+
+def check_split(kind: str, theme_id: str, items: Sequence[Item]) -> None:
+    """A split moves one or more of the theme's own items."""
+    if not items or any(item.theme_id != theme_id for item in items):
+        raise RuleError(
+            f"{kind}: item_ids must be items of theme {theme_id!r}, got {[i.id for i in items]!r}"
+        )
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def action_changes(kind: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked values for an action's fields: text, one-line owner and priority, vocabulary.
+
+    Examples
+    --------
+    >>> action_changes("action_edited", {"owner": "  Ana ", "priority": ""})
+    {'owner': 'Ana', 'priority': None}
+    >>> action_changes("action_edited", {"status": "finished"})
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.RuleError: 'action_edited: status' must be one of open, ...
+    """
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise RuleError(f"{kind}: unknown fields {sorted(unknown)}")
+    fields = dict(changes)
+    if "title" in fields:
+        fields["title"] = check_text(kind, "title", fields["title"])
+    for name in ("owner", "priority"):
+        if fields.get(name) is not None:
+            value = str(fields[name]).strip()
+            if "\n" in value:
+                raise RuleError(f"{kind}: {name} must be one line, got {fields[name]!r}")
+            fields[name] = value or None
+    if "kind" in fields:
+        check_choice(f"{kind}: kind", fields["kind"], (None, *ACTION_KINDS), error=RuleError)
+    if "status" in fields:
+        check_choice(f"{kind}: status", fields["status"], ACTION_STATUSES, error=RuleError)
+    return fields
+
+
+def completed_at(
+    status: str, before: str, previous: datetime | None, at: datetime
+) -> datetime | None:
+    """When an action was closed: the time its status became ``done`` or ``wont_do``
+    (kept while it stays closed); reopening it (``open``, ``in_progress``) clears it.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> at, later = datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 9, tzinfo=UTC)
+    >>> completed_at("done", "open", None, at) == at, completed_at("open", "done", at, later)
+    (True, None)
+    >>> completed_at("done", "wont_do", at, later) == at
+    True
+    """
+    if status not in _CLOSED:
+        return None
+    return previous if before in _CLOSED and previous is not None else at
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def next_phase_move(keys: Sequence[str], phase: str | None, last: str | None) -> str | None:
+    """The phase "next" starts, or ``None`` when it ends the running phase (the wrap-up).
+
+    ``phase`` is the running phase, ``last`` the latest one started (running or not).
+
+    Examples
+    --------
+    >>> keys = ("a", "b")
+    >>> next_phase_move(keys, None, None), next_phase_move(keys, "a", "a")
+    ('a', 'b')
+    >>> next_phase_move(keys, "b", "b") is None
+    True
+    >>> next_phase_move(keys, None, "b")
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.RuleError: phase_started: the session has ended; ...
+    """
+    current = phase or last
+    if current is None:
+        return keys[0]
+    index = keys.index(current) + 1
+    if index < len(keys) and not (phase is None and current == keys[-1]):
+        return keys[index]
+    if phase is None:
+        raise RuleError("phase_started: the session has ended; there is no next phase")
+    return None
+
+
+def previous_phase_move(keys: Sequence[str], phase: str | None, last: str | None) -> str:
+    """The phase "previous" starts again; :class:`RuleError` before the first one."""
+    current = phase or last
+    index = -1 if current is None else keys.index(current) - 1
+    if index < 0:
+        raise RuleError("phase_started: there is no phase before the first")
+    return keys[index]
+
+
+_PANELS: dict[str | None, tuple[str, ...]] = {
+    None: ("prime_directive",),
+    "set_the_tone": ("prime_directive",),
+    "review_facts": ("facts",),
+    "individual_reflection": ("items",),
+    "group_discussion": ("items", "facts"),
+    "theme_identification": ("themes",),
+    "prioritisation": ("votes",),
+    "action_planning": ("actions",),
+    "wrap_up": ("wrap_up",),
+}
+
+
+def panels(phase: str | None, ended: bool = False) -> tuple[str, ...]:
+    """What the app shows in a phase: ``prime_directive``, ``facts``, ``items``, ``themes``,
+    ``votes``, ``actions`` or ``wrap_up`` (after the session ended: the wrap-up).
+
+    Examples
+    --------
+    >>> panels("group_discussion"), panels(None, ended=True)
+    (('items', 'facts'), ('wrap_up',))
+    """
+    if phase is None and ended:
+        return ("wrap_up",)
+    return _PANELS.get(phase, ())
+
+
+def board_shown(phase: str | None) -> bool:
+    """Whether the board is on screen: from individual reflection to action planning."""
+    return phase not in (None, "set_the_tone", "review_facts", "wrap_up")

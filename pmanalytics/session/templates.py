@@ -27,11 +27,12 @@ from typing import Any
 
 import yaml
 
+from .._model import TEMPLATE_SECTIONS
 from .._sections import CANONICAL_HEADINGS, body_part
+from .._validate import check_int
 from .errors import TemplateError
 
 __all__ = [
-    "CANONICAL_SECTIONS",
     "DEFAULT_TEMPLATE",
     "PHASES",
     "PRIME_DIRECTIVE",
@@ -47,8 +48,6 @@ PRIME_DIRECTIVE = (
     "best job they could, given what they knew at the time, their skills and abilities, the "
     "resources available, and the situation at hand."
 )
-
-CANONICAL_SECTIONS = ("went_well", "lessons_learned", "future_considerations", "ongoing_problem")
 
 #: (key, title, default minutes), in session order.
 PHASES: tuple[tuple[str, str, int], ...] = (
@@ -153,7 +152,7 @@ class Template:
 
 
 def _default() -> Template:
-    sections = tuple(SectionSpec(key, CANONICAL_HEADINGS[key], key) for key in CANONICAL_SECTIONS)
+    sections = tuple(SectionSpec(key, CANONICAL_HEADINGS[key], key) for key in TEMPLATE_SECTIONS)
     phases = tuple(PhaseSpec(key, title, minutes) for key, title, minutes in PHASES)
     return Template("Default", sections, phases, 3)
 
@@ -165,15 +164,12 @@ def _check_time_boxes(minutes: Mapping[str, Any]) -> None:
     for key, value in minutes.items():
         if key not in _PHASE_KEYS:
             raise TemplateError(f"time_boxes: phase {key!r} is unknown (one of {_PHASE_KEYS})")
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 600:
-            raise TemplateError(
-                f"time_boxes.{key}: must be whole minutes between 1 and 600, got {value!r}"
-            )
+        check_int(f"time_boxes.{key}", value, minimum=1, maximum=600, error=TemplateError)
 
 
 def _section_spec(entry: Any, index: int) -> SectionSpec:
     if isinstance(entry, str):
-        entry = {"id": entry} if entry in CANONICAL_SECTIONS else {"title": entry}
+        entry = {"id": entry} if entry in TEMPLATE_SECTIONS else {"title": entry}
     if not isinstance(entry, dict):
         raise TemplateError(f"sections[{index}]: must be a name or a mapping, got {entry!r}")
     unknown = set(entry) - {"id", "title"}
@@ -186,8 +182,8 @@ def _section_spec(entry: Any, index: int) -> SectionSpec:
         if title is None:
             raise TemplateError(f"sections[{index}]: needs an id or a title, got {entry!r}")
         part = body_part(title)
-        key = part if part in CANONICAL_SECTIONS else None
-    if key is not None and key in CANONICAL_SECTIONS:
+        key = part if part in TEMPLATE_SECTIONS else None
+    if key is not None and key in TEMPLATE_SECTIONS:
         return SectionSpec(key, (title or CANONICAL_HEADINGS[key]).strip(), key)
     if key is not None and (not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", key)):
         raise TemplateError(
@@ -223,8 +219,7 @@ def template_from_dict(data: Mapping[str, Any]) -> Template:
     if not isinstance(name, str) or not name.strip():
         raise TemplateError(f"name: must be text, got {name!r}")
     votes = data.get("votes_per_participant", DEFAULT_TEMPLATE.votes_per_participant)
-    if isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= 100:
-        raise TemplateError(f"votes_per_participant: must be 0 to 100, got {votes!r}")
+    check_int("votes_per_participant", votes, minimum=0, maximum=100, error=TemplateError)
     raw_sections = data.get("sections")
     if raw_sections is None:
         sections = DEFAULT_TEMPLATE.sections

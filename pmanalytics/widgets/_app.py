@@ -1,13 +1,15 @@
 """The facilitator app: a thin ipywidgets view over :class:`pmanalytics.session.Session`.
 
-Every button calls one session command; the rules live in the session, and a broken rule
-shows as a red message. Widgets hold only plain values (strings, dates, tuples of ids).
+Every button calls one session command; the rules live in the session (what each phase
+shows and the priority vocabulary included, in :mod:`pmanalytics.session.rules`), and a
+broken rule shows as a red message. Widgets hold only plain values (strings, dates, tuples
+of ids).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,9 @@ import ipywidgets as w
 from .. import report
 from .._errors import PMError
 from .._html import escape as _h
-from ..session import Session
+from .._model import Item
+from ..session import PRIORITIES, Session, SuggestedTheme, ThemeSuggester
+from ..session.rules import board_shown, panels
 from ._views import (
     actions_html,
     agenda_html,
@@ -30,7 +34,13 @@ from ._views import (
 
 __all__ = ["SessionApp"]
 
-_REFLECTION = ("individual_reflection", "group_discussion")
+
+def suggest_themes(items: Sequence[Item]) -> Sequence[SuggestedTheme]:
+    """:func:`pmanalytics.themes.suggest_themes`, imported on first use: it loads
+    scikit-learn, which the app does not need until someone asks for suggestions."""
+    from ..themes import suggest_themes as suggest
+
+    return suggest(items)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -59,6 +69,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     """The facilitator app for one session; display it in a cell.
 
     Drive it from Python by setting widget values and calling ``.click()`` on buttons.
+    ``suggester`` proposes themes (default: :func:`pmanalytics.themes.suggest_themes`).
 
     Examples
     --------
@@ -75,8 +86,15 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     ['Disk alerts were clear']
     """
 
-    def __init__(self, session: Session, *, report_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        report_dir: str | Path | None = None,
+        suggester: ThemeSuggester = suggest_themes,
+    ) -> None:
         self.session = session
+        self.suggester = suggester
         self.report_dir = str(report_dir or session.folder)
         members = list(session.members)
         layout_wide = w.Layout(width="auto")
@@ -136,7 +154,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.action_title = w.Text(description="Title", layout=w.Layout(width="40em"))
         self.action_owner = w.Combobox(options=members, description="Owner", ensure_option=False)
         self.action_due = w.DatePicker(description="Due")
-        self.action_priority = w.Dropdown(options=["", "P1", "P2", "P3"], description="Priority")
+        self.action_priority = w.Dropdown(options=["", *PRIORITIES], description="Priority")
         self.action_theme = w.Dropdown(options=[("none", "")], description="Theme")
         self.action_button = w.Button(description="Add action", button_style="primary")
         self.actions_table = w.HTML()
@@ -288,15 +306,16 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self.item_section.value, self.item_text.value, by=self.actor.value
         )
         self.item_text.value = ""
-        item = self.session.state.items[event.data["item_id"]]
-        if not item.warnings:
-            return f"Added {item.id}."
-        hints = "<br>".join(_h(str(one)) for one in item.warnings)
-        return f'<div style="color:#9a6700">Added {item.id}, with a nudge: {hints}</div>'
+        item_id = event.data.item_id
+        nudges = self.session.state.warnings(item_id)
+        if not nudges:
+            return f"Added {item_id}."
+        hints = "<br>".join(_h(str(one)) for one in nudges)
+        return f'<div style="color:#9a6700">Added {item_id}, with a nudge: {hints}</div>'
 
     def _suggest(self) -> str:
-        found = self.session.suggest_themes()
-        self.suggested = [(s.label, s.item_ids) for s in found]
+        found = self.session.suggest_themes(self.suggester)
+        self.suggested = [(str(s.label), tuple(s.item_ids)) for s in found]
         self.apply_suggestions_button.disabled = not self.suggested
         items = self.session.state.items
         rows = [
@@ -327,17 +346,26 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             "priority": self.action_priority.value or None,
             "theme_id": self.action_theme.value or None,
         }
-        if self.action_choice.value:
-            self.session.edit_action(
-                self.action_choice.value,
-                title=self.action_title.value,
-                by=self.actor.value,
-                **fields,
-            )
-            return f"Saved {self.action_choice.value}."
-        event = self.session.add_action(self.action_title.value, by=self.actor.value, **fields)
-        self._clear_action_form()
-        return f"Added {event.data['action_id']}."
+        action = self.session.state.actions.get(self.action_choice.value or "")
+        if action is None:
+            title = self.action_title.value
+            event = self.session.add_action(title, by=self.actor.value, **fields)
+            self._clear_action_form()
+            return f"Added {event.data.action_id}."
+        themes = self.session.state.themes
+        shown = {  # what the form showed: only what the facilitator changed is sent
+            "title": action.title,
+            "owner": action.owner,
+            "due": action.due,
+            "priority": action.priority,
+            "theme_id": action.addresses if action.addresses in themes else None,
+        }
+        fields["title"] = self.action_title.value
+        changes = {name: value for name, value in fields.items() if value != shown[name]}
+        if not changes:
+            return f"No change to {action.id}."
+        self.session.edit_action(action.id, by=self.actor.value, **changes)
+        return f"Saved {action.id}."
 
     def _save(self) -> str:
         path = self.session.save()
@@ -361,7 +389,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.action_title.value = action.title
         self.action_owner.value = action.owner or ""
         self.action_due.value = action.due
-        priority, theme = action.priority or "", action.theme_id or ""
+        priority, theme = action.priority or "", action.addresses or ""
         if priority not in self.action_priority.options:  # keep priorities the list lacks
             self.action_priority.options = [*self.action_priority.options, priority]
         self.action_priority.value = priority
@@ -411,26 +439,24 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         _set_options(self.action_choice, [("New action", ""), *actions])
         self.allow_votes.value = state.allow_votes_any_phase
         self.votes_left.value = votes_html(session)
-        phase = state.phase
-        if phase in ("theme_identification", "action_planning"):
+        shown = panels(state.phase, ended=state.ended_at is not None)
+        if "themes" in shown or "actions" in shown:
             self.themes_table.value = themes_html(session)
-        if phase == "action_planning":
+        if "actions" in shown:
             self.actions_table.value = actions_html(session)
-        if phase == "wrap_up" or state.ended_at:
+        if "wrap_up" in shown:
             self.wrap_up.value = wrap_up_html(session)
-        panels = {
-            None: [self.wrap_up_panel] if state.ended_at else [self.prime_directive],
-            "set_the_tone": [self.prime_directive],
-            "review_facts": [self.facts],
-            "individual_reflection": [self.item_panel],
-            "group_discussion": [self.item_panel, self.facts],
-            "theme_identification": [self.theme_panel],
-            "prioritisation": [self.vote_panel],
-            "action_planning": [self.action_panel],
-            "wrap_up": [self.wrap_up_panel],
-        }[phase]
-        if list(self.phase_area.children) != panels:
-            self.phase_area.children = panels
-        hidden = phase in (None, "set_the_tone", "review_facts", "wrap_up")
-        self.board.layout.display = "none" if hidden else ""
+        widgets = {
+            "prime_directive": self.prime_directive,
+            "facts": self.facts,
+            "items": self.item_panel,
+            "themes": self.theme_panel,
+            "votes": self.vote_panel,
+            "actions": self.action_panel,
+            "wrap_up": self.wrap_up_panel,
+        }
+        children = [widgets[name] for name in shown]
+        if list(self.phase_area.children) != children:
+            self.phase_area.children = children
+        self.board.layout.display = "" if board_shown(state.phase) else "none"
         self.highlight.layout.display = self.board.layout.display

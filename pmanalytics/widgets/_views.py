@@ -112,23 +112,25 @@ def board_html(session: Session, highlight: str = "") -> str:
     state = session.state
     columns = {spec.key: spec.title for spec in session.template.sections}
     for item in state.items.values():
-        columns.setdefault(item.column, item.heading or item.column)
+        column = state.column(item)
+        columns.setdefault(column, item.heading or column)
     cells: dict[str, list[str]] = {key: [] for key in columns}
     labels = {t.id: t.label for t in state.themes.values()}
     for item in state.items.values():
-        mine = bool(highlight) and item.owner == highlight and not state.anonymous
+        mine = bool(highlight) and item.author == highlight and not state.anonymous
         meta: list[str] = []
-        if item.owner and not state.anonymous:
-            meta.append(escape(item.owner))
+        if item.author and not state.anonymous:
+            meta.append(escape(item.author))
         if item.votes:
             meta.append(f"{item.votes} ▲")
         if item.theme_id in labels:
             meta.append(f"⬡ {escape(labels[item.theme_id])}")
         warn = ""
-        if item.warnings:
-            hint = " ".join(str(w) for w in item.warnings)
+        nudges = state.warnings(item.id)
+        if nudges:
+            hint = " ".join(str(w) for w in nudges)
             warn = f'<div class="pm-warn" title="{escape(hint)}">⚠ reframe: {escape(hint)}</div>'
-        cells[item.column].append(
+        cells[state.column(item)].append(
             f'<div class="pm-item{" pm-hl" if mine else ""}" data-item="{escape(item.id)}">'
             f'{escape(item.text)}<div class="pm-meta">{escape(item.id)} · {" · ".join(meta)}</div>'
             f"{warn}</div>"
