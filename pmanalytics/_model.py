@@ -44,6 +44,7 @@ __all__ = [
     "Severity",
     "Theme",
     "TimelineEvent",
+    "completion_time",
     "describe_validation_error",
     "event_day",
     "format_time",
@@ -166,6 +167,32 @@ def is_open_status(status: str) -> bool:
     (True, False)
     """
     return status in OPEN_ACTION_STATUSES
+
+
+def completion_time(
+    status: str, before: str, previous: datetime | None, at: datetime
+) -> datetime | None:
+    """When an action that moves from ``before`` to ``status`` at ``at`` was completed.
+
+    Closing it (``done`` or ``wont_do``) records ``at``; one that stays closed keeps its
+    earlier completion time; reopening it clears the time. Every place that changes
+    an action's status (session, command line, tracker sync) uses this rule.
+
+    Examples
+    --------
+    >>> at, later = datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 9, tzinfo=UTC)
+    >>> completion_time("done", "open", None, at) == at
+    True
+    >>> completion_time("wont_do", "done", at, later) == at
+    True
+    >>> completion_time("open", "done", at, later) is None
+    True
+    """
+    if is_open_status(status):
+        return None
+    if not is_open_status(before) and previous is not None:
+        return previous
+    return at
 
 
 def event_day(moment: datetime) -> date:

@@ -37,7 +37,7 @@ import yaml
 from .._atomic import atomic_write_text
 from .._errors import IngestError, ModelError
 from .._files import dumps, loads
-from .._model import ACTION_STATUSES, Action, PostMortem
+from .._model import ACTION_STATUSES, Action, PostMortem, completion_time, is_open_status
 from .._validate import check_choice, user_date
 from .errors import FollowupError
 
@@ -143,18 +143,15 @@ def transition(
     True
     """
     check_choice("status", status, ACTION_STATUSES, error=FollowupError)
-    if status in _CLOSED:
-        if at is not None:
-            completed: datetime | None = moment(at)
-        elif action.status in _CLOSED and action.completed_at is not None:
-            completed = action.completed_at
-        else:
-            completed = now if now is not None else datetime.now(UTC)
-        update: dict[str, Any] = {"status": status, "completed_at": completed}
-        if status != "done":
-            update |= {"verified_at": None, "verified_by": None}
+    completed: datetime | None
+    if at is not None and not is_open_status(status):
+        completed = moment(at)
     else:
-        update = {"status": status, "completed_at": None, "verified_at": None, "verified_by": None}
+        clock = now if now is not None else datetime.now(UTC)
+        completed = completion_time(status, action.status, action.completed_at, clock)
+    update: dict[str, Any] = {"status": status, "completed_at": completed}
+    if status != "done":
+        update |= {"verified_at": None, "verified_by": None}
     if all(getattr(action, key) == value for key, value in update.items()):
         return action
     return with_fields(action, **update)

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .._errors import IngestError
-from .._model import Action, PostMortem, slugify
+from .._model import Action, PostMortem, is_open_status, slugify
 from ..ingest import read_postmortem as read
 from .edit import ActionChange, FileEdit, plan_edit, transition, with_fields
 from .errors import FollowupError, SyncError
@@ -51,8 +51,6 @@ __all__ = [
     "plan_sync",
     "sync",
 ]
-
-_CLOSED = ("done", "wont_do")
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,8 @@ def apply_ticket(action: Action, ticket: Ticket, *, now: datetime | None = None)
     True
     """
     new = action
-    closed_at = ticket.completed_at if ticket.status in _CLOSED else None
+    closed = ticket.status is not None and not is_open_status(ticket.status)
+    closed_at = ticket.completed_at if closed else None
     if ticket.status is not None and (
         ticket.status != action.status or (closed_at and closed_at != action.completed_at)
     ):

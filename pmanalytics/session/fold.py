@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from .._errors import ModelError
-from .._model import Action, Item, Theme
+from .._model import Action, Item, Theme, completion_time
 from .errors import NotAllowedError, RuleError
 from .events import (
     ActionAdded,
@@ -67,7 +67,6 @@ from .rules import (
     check_text,
     check_vote_budget,
     check_voting_open,
-    completed_at,
 )
 from .state import SessionState, Setup
 
@@ -319,7 +318,7 @@ def _action_added(state: SessionState, e: ActionAdded) -> Changes:
     if fields.get("title") is None:
         raise RuleError(f"{e.kind}: title must be non-empty text, got None")
     if "status" in fields:
-        fields["completed_at"] = completed_at(fields["status"], "open", None, e.at)
+        fields["completed_at"] = completion_time(fields["status"], "open", None, e.at)
     try:
         action = Action(id=e.data.action_id, created_at=e.at, **fields)
     except ModelError as exc:
@@ -335,7 +334,7 @@ def _action_edited(state: SessionState, e: ActionEdited) -> Changes:
     action = state.actions[e.data.action_id]
     fields = _action_fields(state, e.kind, e.data.changes())
     if "status" in fields:
-        fields["completed_at"] = completed_at(
+        fields["completed_at"] = completion_time(
             fields["status"], action.status, action.completed_at, e.at
         )
     edited = action.model_copy(update=fields)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -39,7 +39,6 @@ __all__ = [
     "check_text",
     "check_vote_budget",
     "check_voting_open",
-    "completed_at",
     "missing_plan",
     "next_phase_move",
     "nudges",
@@ -50,7 +49,6 @@ __all__ = [
 
 #: The priorities the app offers; an action may carry another (kept as written).
 PRIORITIES = ("P1", "P2", "P3")
-_CLOSED = ("done", "wont_do")
 #: The fields of an action that the session can set or change.
 ACTION_FIELDS = ("title", "owner", "due", "priority", "kind", "theme_id", "status")
 
@@ -342,26 +340,6 @@ def action_changes(kind: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     if "status" in fields:
         check_choice(f"{kind}: status", fields["status"], ACTION_STATUSES, error=RuleError)
     return fields
-
-
-def completed_at(
-    status: str, before: str, previous: datetime | None, at: datetime
-) -> datetime | None:
-    """When an action was closed: the time its status became ``done`` or ``wont_do``
-    (kept while it stays closed); reopening it (``open``, ``in_progress``) clears it.
-
-    Examples
-    --------
-    >>> from datetime import datetime, UTC
-    >>> at, later = datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 9, tzinfo=UTC)
-    >>> completed_at("done", "open", None, at) == at, completed_at("open", "done", at, later)
-    (True, None)
-    >>> completed_at("done", "wont_do", at, later) == at
-    True
-    """
-    if status not in _CLOSED:
-        return None
-    return previous if before in _CLOSED and previous is not None else at
 
 
 # --------------------------------------------------------------------------- phases
