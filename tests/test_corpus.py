@@ -16,7 +16,7 @@ import pmanalytics as pm
 from pmanalytics import Action, Item, Participant, PostMortem, Theme, TimelineEvent
 from pmanalytics.corpus import _load
 from pmanalytics.corpus import cache as corpus_cache
-from pmanalytics.corpus.schema import SCHEMA, TABLES, empty_frame, schema_markdown
+from pmanalytics.corpus.schema import SCHEMA, TABLES, empty_frame
 
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -304,11 +304,6 @@ def test_from_postmortems_matches_load(folder):
         if "path" in a.columns:
             a, b = a.drop(columns="path"), b.drop(columns="path")
         pdt.assert_frame_equal(a, b)
-
-
-def test_schema_table_is_in_the_readme():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert schema_markdown() in readme, "README's schema table is stale: paste schema_markdown()"
 
 
 def test_files_changed_just_before_the_cache_was_written_are_parsed_again(

@@ -80,3 +80,15 @@ def test_the_generated_tables_have_a_page_each():
         assert marker in hooks
         holders = [p.name for p in DOCS.rglob("*.md") if marker in p.read_text(encoding="utf-8")]
         assert holders == [page]
+
+
+def test_the_readme_is_a_short_front_page_whose_links_resolve():
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < 8 * 1024
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+    assert links, "the README links into the docs"
+    missing = [link for link in links if "://" not in link and not (REPO / link).exists()]
+    assert missing == []
+    for package in ("corpus", "ingest", "metrics", "themes", "session", "report", "dashboard"):
+        assert f"| `{package}` |" in text, f"the architecture table names {package}"

@@ -260,13 +260,6 @@ def test_an_imported_post_mortem_writes_and_reads_back_canonically(tmp_path):
     assert source == "canonical"
 
 
-def test_readme_documents_the_section_map():
-    from pmanalytics._sections import section_map_markdown
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert section_map_markdown() in readme, "README's heading table is stale"
-
-
 def test_front_matter_goes_through_the_records_mapping_and_keeps_what_it_cannot_read():
     result = parse_markdown(
         "---\ntitle: A\ndate: 2024-05-01\nend: not a date\nid: INC 42\n---\n\n## Summary\n\nx\n"
