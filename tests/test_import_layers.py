@@ -6,9 +6,10 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "pmanalytics"
-CORE = ("_atomic", "_discover", "_errors", "_files", "_ids", "_model", "_sections", "_validate")
+CORE = ("_atomic", "_discover", "_errors", "_files", "_html", "_ids", "_markdown", "_model")
+CORE += ("_sections", "_validate", "_version")
 FEATURES = {"corpus", "ingest", "metrics", "themes", "session", "widgets", "dashboard", "demo"}
-FEATURES |= {"report", "checkin", "cli", "plots"}
+FEATURES |= {"report", "checkin", "cli", "plots", "followup"}
 
 
 def _imported(path: Path) -> set[str]:
@@ -51,3 +52,23 @@ def test_the_helper_sees_imports():
     # the check above can fail: the corpus does import ingest, and from the core
     tops = {m.split(".")[0] for p in (PACKAGE / "corpus").rglob("*.py") for m in _imported(p)}
     assert {"ingest", "_discover", "_model"} <= tops
+
+
+def test_every_public_module_imports_without_fcntl():
+    """Windows has no fcntl: every public module must import without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pkgutil, importlib; sys.modules['fcntl'] = None\n"
+        "import pmanalytics\n"
+        "names = [m.name for m in pkgutil.walk_packages(pmanalytics.__path__, 'pmanalytics.')\n"
+        "         if not any(part.startswith('_') for part in m.name.split('.'))]\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 20  # the walk found the packages
