@@ -7,30 +7,35 @@ Examples
 >>> corpus.incidents.groupby("severity").size()               # doctest: +SKIP
 """
 
-from ._corpus import Corpus, load
+from typing import TYPE_CHECKING
+
 from ._errors import ArgumentError, CacheError, IngestError, ModelError, PMError
-from ._files import dumps, loads, read, write
-from ._model import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    ITEM_SECTIONS,
-    PARTICIPANT_ROLES,
-    POSTMORTEM_STATUSES,
-    TIMELINE_KINDS,
-    Action,
-    Impact,
-    Item,
-    Link,
-    Participant,
-    PostMortem,
-    Review,
-    Severity,
-    Theme,
-    TimelineEvent,
-    slugify,
-)
+from ._lazy import exports
 from ._version import __version__
-from .ingest import from_records, import_sources
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from ._corpus import Corpus, load
+    from ._files import dumps, loads, read, write
+    from ._model import (
+        ACTION_KINDS,
+        ACTION_STATUSES,
+        ITEM_SECTIONS,
+        PARTICIPANT_ROLES,
+        POSTMORTEM_STATUSES,
+        TIMELINE_KINDS,
+        Action,
+        Impact,
+        Item,
+        Link,
+        Participant,
+        PostMortem,
+        Review,
+        Severity,
+        Theme,
+        TimelineEvent,
+        slugify,
+    )
+    from .ingest import from_records, import_sources
 
 __all__ = [
     "ACTION_KINDS",
@@ -65,3 +70,16 @@ __all__ = [
     "slugify",
     "write",
 ]
+
+__getattr__, __dir__ = exports(  # the rest is imported on first use: a fast `pmanalytics --help`
+    __name__,
+    {
+        "._corpus": ["Corpus", "load"],
+        "._files": ["dumps", "loads", "read", "write"],
+        ".ingest": ["from_records", "import_sources"],
+        "._model": "ACTION_KINDS ACTION_STATUSES ITEM_SECTIONS PARTICIPANT_ROLES POSTMORTEM_STATUSES"
+        " TIMELINE_KINDS Action Impact Item Link Participant PostMortem Review Severity Theme"
+        " TimelineEvent slugify".split(),
+    },
+    eager=__all__,
+)
