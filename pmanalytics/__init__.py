@@ -77,9 +77,25 @@ __getattr__, __dir__ = exports(  # the rest is imported on first use: a fast `pm
         "._corpus": ["Corpus", "load"],
         "._files": ["dumps", "loads", "read", "write"],
         ".ingest": ["from_records", "import_sources"],
-        "._model": "ACTION_KINDS ACTION_STATUSES ITEM_SECTIONS PARTICIPANT_ROLES POSTMORTEM_STATUSES"
-        " TIMELINE_KINDS Action Impact Item Link Participant PostMortem Review Severity Theme"
-        " TimelineEvent slugify".split(),
+        "._model": [
+            "ACTION_KINDS",
+            "ACTION_STATUSES",
+            "ITEM_SECTIONS",
+            "PARTICIPANT_ROLES",
+            "POSTMORTEM_STATUSES",
+            "TIMELINE_KINDS",
+            "Action",
+            "Impact",
+            "Item",
+            "Link",
+            "Participant",
+            "PostMortem",
+            "Review",
+            "Severity",
+            "Theme",
+            "TimelineEvent",
+            "slugify",
+        ],
     },
     eager=__all__,
 )
