@@ -1,9 +1,10 @@
 """Start a new post-mortem from the template: ``pmanalytics new TITLE``.
 
-The file is what the canonical writer (:func:`pmanalytics.write`) makes of a draft: the
-front matter with the fields to fill in, then the narrative headings and the template's
-four sections, empty. Timeline, actions and the rest join the front matter as they are
-added (by hand, by a session or by an import).
+The file is what the canonical writer (:func:`pmanalytics.dumps`, as :func:`pmanalytics.write`
+uses it) makes of a draft: the front matter with the fields to fill in, then the narrative
+headings and the template's four sections, empty. The writer leaves out empty lists; a new
+file shows ``timeline: []`` and ``actions: []`` so a person editing it sees where they go
+(the next save by the toolkit drops them again while they are empty).
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import contextlib
 from datetime import date
 from pathlib import Path
 
+from ._atomic import atomic_write_text
 from ._errors import ArgumentError, ModelError, PMError
-from ._files import write
+from ._files import dumps
 from ._model import PostMortem, slugify
 from ._validate import user_date
 
-__all__ = ["PostMortemExistsError", "draft", "new_postmortem"]
+__all__ = ["PLACEHOLDERS", "PostMortemExistsError", "draft", "new_postmortem", "template_text"]
+
+#: Front-matter lists a new file shows empty, so that a person sees where they go.
+PLACEHOLDERS = ("timeline", "actions")
 
 
 class PostMortemExistsError(PMError, FileExistsError):
@@ -60,6 +65,30 @@ def draft(title: str, day: date | str, *, severity: str | None = None) -> PostMo
         raise ArgumentError(str(exc)) from None
 
 
+def template_text(pm: PostMortem) -> str:
+    """The canonical text of ``pm`` with the empty :data:`PLACEHOLDERS` shown.
+
+    Examples
+    --------
+    >>> from pmanalytics import loads
+    >>> pm = draft("Disk full", "2026-12-02")
+    >>> text = template_text(pm)
+    >>> text.split("---")[1].splitlines()[-2:]
+    ['timeline: []', 'actions: []']
+    >>> loads(text) == pm
+    True
+    """
+    text = dumps(pm)
+    end = text.index("\n---\n", 3) + 1  # the end of the front matter
+    shown = text[:end].splitlines()
+    empty = [
+        f"{name}: []\n"
+        for name in PLACEHOLDERS
+        if not any(line.startswith(f"{name}:") for line in shown)
+    ]
+    return text[:end] + "".join(empty) + text[end:]
+
+
 def new_postmortem(
     title: str, folder: str | Path, day: date | str, *, severity: str | None = None
 ) -> Path:
@@ -87,19 +116,14 @@ def new_postmortem(
     """
     pm = draft(title, day, severity=severity)
     target = Path(folder) / f"{pm.id}.md"
-    made = [] if target.parent.is_dir() else [target.parent]
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         target.open("xb").close()  # claim the name: of two writers, one gets it
     except FileExistsError:
         raise PostMortemExistsError(f"{str(target)!r} exists already: not overwritten") from None
     try:
-        return write(pm, target.parent)
-    except BaseException as exc:
+        return atomic_write_text(target, template_text(pm))
+    except BaseException:
         with contextlib.suppress(OSError):
             target.unlink()
-            for one in made:
-                one.rmdir()
-        if isinstance(exc, ValueError) and not isinstance(exc, PMError):
-            raise ArgumentError(str(exc)) from None  # e.g. a folder named like a file
         raise

@@ -185,6 +185,8 @@ def test_new_writes_a_draft_from_the_template_that_loads_and_validates(tmp_path,
     assert path == folder / f"{today}-database-failover.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith(f"---\nid: {today}-database-failover\ntitle: Database failover\n")
+    front = text.split("---\n")[1].splitlines()
+    assert front[-2:] == ["timeline: []", "actions: []"]  # where they go, empty
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == [
         "## What happened", "## Impact", "## What went well", "## Lessons learned",
