@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "and the four sections) to FOLDER/<date>-<slug of TITLE>.md and print its path. "
         "An existing file is never overwritten.",
     )
-    new.add_argument("title", help="what people call the incident, e.g. 'Database failover'")
+    new.add_argument(
+        "title", metavar="TITLE", help="what people call the incident, e.g. 'Database failover'"
+    )
     new.add_argument("--folder", type=Path, default=Path(), help="where to write it (.)")
     new.add_argument("--date", type=_day("--date"), help="YYYY-MM-DD (today, local time)")
     new.add_argument("--severity", help="e.g. SEV2 or P1")
