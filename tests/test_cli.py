@@ -121,6 +121,31 @@ def test_help_and_version_import_no_heavy_library(flag):
     assert loaded & HEAVY == set()
 
 
+def test_public_names_are_imported_on_first_use():
+    script = (
+        "import sys\n"
+        "import pmanalytics as pm, pmanalytics.followup as fu\n"
+        "assert 'pandas' not in sys.modules and 'pydantic' not in sys.modules\n"
+        "assert set(pm.__all__) <= set(dir(pm)) and set(fu.__all__) <= set(dir(fu))\n"
+        "import pmanalytics.followup.sync  # the submodule must not hide the function\n"
+        "from pmanalytics.followup import sync\n"
+        "from pmanalytics import load, PostMortem\n"
+        "print(sync.__module__, sync.__name__, load.__module__, PostMortem.__module__)\n"
+        "print(pm.metrics.open_summary.__name__)  # a subpackage, on attribute access\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "pmanalytics.followup.sync", "sync", "pmanalytics._corpus", "pmanalytics._model",
+        "open_summary",
+    ]  # fmt: skip
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        _ = pm.no_such_name
+
+
 def test_version_prints_the_version_of_the_package():
     result = _command("--version")
     assert (result.returncode, result.stdout, result.stderr) == (
