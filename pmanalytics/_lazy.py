@@ -26,7 +26,8 @@ def exports(
     package
         The package's ``__name__``.
     where
-        Relative module (``"._corpus"``) -> the names it provides.
+        Relative module (``"._corpus"``) -> the names it provides; ``"read_postmortem as
+        read"`` exports the module's ``read_postmortem`` as ``read``.
     eager
         The package's other public names (already imported), for ``dir()``.
 
@@ -39,25 +40,31 @@ def exports(
 
     Examples
     --------
-    >>> getattr_, dir_ = exports("json", {".decoder": ["JSONDecodeError"]})
-    >>> getattr_("JSONDecodeError").__name__
-    'JSONDecodeError'
+    >>> import json
+    >>> getattr_, dir_ = exports("json", {".decoder": ["JSONDecodeError", "JSONDecoder as Dec"]})
+    >>> getattr_("JSONDecodeError").__name__, getattr_("Dec").__name__, json.Dec.__name__
+    ('JSONDecodeError', 'JSONDecoder', 'JSONDecoder')
     >>> getattr_("nothing_here")
     Traceback (most recent call last):
     ...
     AttributeError: module 'json' has no attribute 'nothing_here'
+    >>> del json.Dec
     """
-    home = {name: module for module, names in where.items() for name in names}
+    home: dict[str, tuple[str, str]] = {}  # exported name -> (module, its name there)
+    for module, names in where.items():
+        for entry in names:
+            source, _, name = entry.partition(" as ")
+            home[name or source] = (module, source)
     listed = sorted(set(home) | set(eager))
     module_globals = sys.modules[package].__dict__
-    clashes = {name for name in home if name == home[name].rpartition(".")[2]}
+    clashes = {name for name, (module, _) in home.items() if name == module.rpartition(".")[2]}
     if clashes:  # e.g. `from .sync import sync`: importing the submodule must not hide `sync`
         sys.modules[package].__class__ = _keep_names(clashes)
 
     def __getattr__(name: str) -> Any:
-        module = home.get(name)
-        if module is not None:
-            value = getattr(importlib.import_module(module, package), name)
+        if name in home:
+            module, source = home[name]
+            value = getattr(importlib.import_module(module, package), source)
             module_globals[name] = value  # the next access is an ordinary attribute
             return value
         if not name.startswith("_"):

@@ -223,7 +223,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ._corpus import load
+    from . import load
 
     corpus = load(args.paths, cache=False)
     for row in corpus.errors.to_dict("records"):
@@ -265,7 +265,7 @@ def _read_section_map(path: Path) -> dict[str, str]:
 def _stats(args: argparse.Namespace) -> int:
     import json
 
-    from ._corpus import load
+    from . import load
 
     stats = load(args.path).stats()
     _say(json.dumps(stats, default=str, indent=2) if args.json else _format_stats(stats))
@@ -297,7 +297,7 @@ def _as_of(args: argparse.Namespace) -> date:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ._corpus import load
+    from . import load
     from .dashboard import compute, write_report
 
     as_of = _as_of(args)
@@ -339,8 +339,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from . import metrics
-    from ._corpus import load
+    from . import load, metrics
 
     as_of = _as_of(args)
     corpus = load(args.path)
@@ -358,7 +357,7 @@ def _actions(args: argparse.Namespace) -> int:
 
 
 def _checkin(args: argparse.Namespace) -> int:
-    from ._corpus import load
+    from . import load
     from .checkin import checkin_markdown
 
     corpus = load(args.path)
