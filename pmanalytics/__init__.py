@@ -7,31 +7,36 @@ Examples
 >>> corpus.incidents.groupby("severity").size()               # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING
+
 from ._errors import ArgumentError, IngestError, ModelError, PMError
-from ._files import dumps, loads, write
-from ._model import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    ITEM_SECTIONS,
-    PARTICIPANT_ROLES,
-    POSTMORTEM_STATUSES,
-    TIMELINE_KINDS,
-    Action,
-    Impact,
-    Item,
-    Link,
-    Participant,
-    PostMortem,
-    Review,
-    Severity,
-    Theme,
-    TimelineEvent,
-    slugify,
-)
+from ._lazy import exports
 from ._version import __version__
-from .corpus import Corpus, load
-from .ingest import from_records, import_sources
-from .ingest import read_postmortem as read
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from ._files import dumps, loads, write
+    from ._model import (
+        ACTION_KINDS,
+        ACTION_STATUSES,
+        ITEM_SECTIONS,
+        PARTICIPANT_ROLES,
+        POSTMORTEM_STATUSES,
+        TIMELINE_KINDS,
+        Action,
+        Impact,
+        Item,
+        Link,
+        Participant,
+        PostMortem,
+        Review,
+        Severity,
+        Theme,
+        TimelineEvent,
+        slugify,
+    )
+    from .corpus import Corpus, load
+    from .ingest import from_records, import_sources
+    from .ingest import read_postmortem as read
 
 __all__ = [
     "ACTION_KINDS",
@@ -65,3 +70,32 @@ __all__ = [
     "slugify",
     "write",
 ]
+
+__getattr__, __dir__ = exports(  # the rest is imported on first use: a fast `pmanalytics --help`
+    __name__,
+    {
+        ".corpus": ["Corpus", "load"],
+        "._files": ["dumps", "loads", "write"],
+        ".ingest": ["from_records", "import_sources", "read_postmortem as read"],
+        "._model": [
+            "ACTION_KINDS",
+            "ACTION_STATUSES",
+            "ITEM_SECTIONS",
+            "PARTICIPANT_ROLES",
+            "POSTMORTEM_STATUSES",
+            "TIMELINE_KINDS",
+            "Action",
+            "Impact",
+            "Item",
+            "Link",
+            "Participant",
+            "PostMortem",
+            "Review",
+            "Severity",
+            "Theme",
+            "TimelineEvent",
+            "slugify",
+        ],
+    },
+    eager=__all__,
+)

@@ -6,20 +6,24 @@ Run ``pmanalytics --help`` for the commands.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._errors import ArgumentError, IngestError, PMError
 from ._validate import check_int, user_date
-from .corpus import load
+from ._version import __version__
+
+if TYPE_CHECKING:  # the heavy libraries are imported by the commands that need them
+    import pandas as pd
 
 __all__ = ["main"]
+
+#: The exit status of a command whose reader went away (``| head``): 128 + SIGPIPE.
+SIGPIPE_STATUS = 141
 
 
 def _positive_int(text: str) -> int:
@@ -34,19 +38,50 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _date(text: str) -> date:
+def _day(option: str) -> Callable[[str], date]:
     """An argparse type: a day, by :func:`pmanalytics._validate.user_date`."""
-    try:
-        return user_date(text, "--as-of")
-    except ArgumentError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+
+    def day(text: str) -> date:
+        try:
+            return user_date(text, option)
+        except ArgumentError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return day
+
+
+_date = _day("--as-of")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pmanalytics", description="Blameless incident post-mortems as data."
+    parser = _Parser(
+        prog="pmanalytics",
+        description="Blameless incident post-mortems as data.",
+        epilog="Run 'pmanalytics COMMAND --help' for the options of a command.",
     )
+    parser.add_argument("--version", action="version", version=f"pmanalytics {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new",
+        help="start a post-mortem from the template",
+        description="Write a draft post-mortem from the template (front matter, the narrative "
+        "and the four sections) to FOLDER/<date>-<slug of TITLE>.md and print its path. "
+        "An existing file is never overwritten.",
+    )
+    new.add_argument(
+        "title", metavar="TITLE", help="what people call the incident, e.g. 'Database failover'"
+    )
+    new.add_argument("--folder", type=Path, default=Path(), help="where to write it (.)")
+    new.add_argument("--date", type=_day("--date"), help="YYYY-MM-DD (today, local time)")
+    new.add_argument("--severity", help="e.g. SEV2 or P1")
 
     demo = commands.add_parser("demo", help="write a realistic generated corpus")
     demo.add_argument("out", type=Path, help="folder to write the post-mortems to")
@@ -110,18 +145,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     --------
     >>> main(["validate", "no/such/folder"])
     1
+
+    Errors are one line on stderr: exit status 2 for a wrong argument, 1 for a failure.
+    A reader that goes away (``pmanalytics actions . | head -1``) ends the command quietly
+    with :data:`SIGPIPE_STATUS`.
     """
-    args = _parser().parse_args(argv)
     try:
-        handlers = {"demo": _demo, "validate": _validate, "stats": _stats, "import": _import}
-        handlers |= {"report": _report, "actions": _actions, "checkin": _checkin}
+        status = _run(_parser().parse_args(argv))
+        sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
+        return status
+    except BrokenPipeError:
+        _drop_stdout()
+        return SIGPIPE_STATUS
+    except KeyboardInterrupt:
+        return 130  # 128 + SIGINT, quietly
+
+
+def _run(args: argparse.Namespace) -> int:
+    handlers = {"new": _new, "demo": _demo, "validate": _validate, "stats": _stats}
+    handlers |= {"import": _import, "report": _report, "actions": _actions, "checkin": _checkin}
+    try:
         if getattr(args, "followup", None) is not None:  # the follow-through commands
             return int(args.followup(args, handlers.get(args.command)))
-        handler = handlers[args.command]
-        return handler(args)
+        return handlers[args.command](args)
     except PMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", error=True)
+        return 2 if isinstance(exc, ArgumentError) else 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file or folder the command cannot read or write
+        _say(f"error: {exc}", error=True)
         return 1
+
+
+def _drop_stdout() -> None:
+    """After a closed pipe: send what is left to /dev/null, so the exit prints nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        pass
+
+
+def _say(text: str, *, error: bool = False) -> None:
+    """Print ``text`` with control characters made visible: user text cannot drive the terminal.
+
+    Examples
+    --------
+    >>> _say("title: \x1b[2Jgone")
+    title: \ufffd[2Jgone
+    """
+    if not (text.isascii() and text.replace("\n", "").replace("\t", "").isprintable()):
+        from ._html import visible_text  # only text that needs it pays for the import
+
+        text = visible_text(text)
+    if error:
+        text = " ".join(text.splitlines())
+    print(text, file=sys.stderr if error else sys.stdout)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from ._new import new_postmortem
+
+    day = args.date if args.date is not None else date.today()  # the writer's own day
+    _say(str(new_postmortem(args.title, args.folder, day, severity=args.severity)))
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -133,14 +221,18 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import load
+
     corpus = load(args.paths, cache=False)
     for row in corpus.errors.to_dict("records"):
         where = row["path"] if pd.isna(row["line"]) else f"{row['path']}:{row['line']}"
-        print(f"{where}: {row['message']}")
+        _say(f"{where}: {row['message']}")
     if len(corpus.errors):
-        print(
+        _say(
             f"{len(corpus.errors)} problem(s); {len(corpus.incidents)} post-mortem(s) OK",
-            file=sys.stderr,
+            error=True,
         )
         return 1
     print(f"{len(corpus.incidents)} post-mortem(s) OK")
@@ -153,8 +245,8 @@ def _import(args: argparse.Namespace) -> int:
     section_map = _read_section_map(args.section_map) if args.section_map else None
     summary = write_imported(import_sources(args.sources, section_map=section_map), args.folder)
     for problem in summary.problems:
-        print(problem)
-    print(summary, file=sys.stderr if summary.problems else sys.stdout)
+        _say(str(problem))
+    _say(str(summary), error=bool(summary.problems))
     return 1 if summary.problems else 0
 
 
@@ -171,11 +263,12 @@ def _read_section_map(path: Path) -> dict[str, str]:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    import json
+
+    from . import load
+
     stats = load(args.path).stats()
-    if args.json:
-        print(json.dumps(stats, default=str, indent=2))
-        return 0
-    print(_format_stats(stats))
+    _say(json.dumps(stats, default=str, indent=2) if args.json else _format_stats(stats))
     return 0
 
 
@@ -204,6 +297,7 @@ def _as_of(args: argparse.Namespace) -> date:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from . import load
     from .dashboard import compute, write_report
 
     as_of = _as_of(args)
@@ -223,6 +317,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> csv_safe(pd.DataFrame({"a": ["=SUM(A1)", "ok", "-1+2", "@x"], "n": [-1, 2, 3, 4]}))
     ...                                           # doctest: +NORMALIZE_WHITESPACE
               a  n
@@ -231,6 +326,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     2     '-1+2  3
     3       '@x  4
     """
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
@@ -242,7 +339,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from . import metrics
+    from . import load, metrics
 
     as_of = _as_of(args)
     corpus = load(args.path)
@@ -250,20 +347,21 @@ def _actions(args: argparse.Namespace) -> int:
     table = found[ACTION_COLUMNS].copy()
     table["due_date"] = table["due_date"].dt.strftime("%Y-%m-%d")
     if args.csv:
-        csv_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
+        _say(csv_safe(table).to_csv(index=False, lineterminator="\n").removesuffix("\n"))
         return 0
     what = "overdue" if args.overdue else "open"
     print(f"{len(table)} {what} action(s) as of {as_of}")
     if len(table):
-        print(table.to_string(index=False, max_colwidth=60))
+        _say(table.to_string(index=False, max_colwidth=60))
     return 0
 
 
 def _checkin(args: argparse.Namespace) -> int:
+    from . import load
     from .checkin import checkin_markdown
 
     corpus = load(args.path)
-    print(checkin_markdown(corpus, _as_of(args), incident=args.incident, team=args.team))
+    _say(checkin_markdown(corpus, _as_of(args), incident=args.incident, team=args.team))
     return 0
 
 

@@ -11,23 +11,36 @@
   :func:`review_lag`.
 """
 
-from .backlog import review_backlog, review_lag, review_lag_summary
-from .deliver import to_folder, to_smtp, to_webhook
-from .digest import Digest, DigestEntry, RecipientDigest, build_digest, load_state, save_state
-from .edit import (
-    UNSET,
-    ActionChange,
-    FileEdit,
-    complete_action,
-    plan_edit,
-    reopen_action,
-    transition,
-    update_action,
-    verify_action,
-)
+from typing import TYPE_CHECKING
+
+from .._lazy import exports
 from .errors import DeliveryError, FollowupError, SyncError, TrackerError
-from .sync import NewTicket, SyncReport, Unmatched, apply_ticket, create_missing, plan_sync, sync
-from .trackers import Ticket, read_tickets
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from .backlog import review_backlog, review_lag, review_lag_summary
+    from .deliver import to_folder, to_smtp, to_webhook
+    from .digest import Digest, DigestEntry, RecipientDigest, build_digest, load_state, save_state
+    from .edit import (
+        UNSET,
+        ActionChange,
+        FileEdit,
+        complete_action,
+        plan_edit,
+        reopen_action,
+        transition,
+        update_action,
+        verify_action,
+    )
+    from .sync import (
+        NewTicket,
+        SyncReport,
+        Unmatched,
+        apply_ticket,
+        create_missing,
+        plan_sync,
+        sync,
+    )
+    from .trackers import Ticket, read_tickets
 
 __all__ = [
     "UNSET",
@@ -65,3 +78,41 @@ __all__ = [
     "update_action",
     "verify_action",
 ]
+
+__getattr__, __dir__ = exports(  # imported on first use: a fast `pmanalytics --help`
+    __name__,
+    {
+        ".backlog": ["review_backlog", "review_lag", "review_lag_summary"],
+        ".deliver": ["to_folder", "to_smtp", "to_webhook"],
+        ".digest": [
+            "Digest",
+            "DigestEntry",
+            "RecipientDigest",
+            "build_digest",
+            "load_state",
+            "save_state",
+        ],
+        ".edit": [
+            "UNSET",
+            "ActionChange",
+            "FileEdit",
+            "complete_action",
+            "plan_edit",
+            "reopen_action",
+            "transition",
+            "update_action",
+            "verify_action",
+        ],
+        ".sync": [
+            "NewTicket",
+            "SyncReport",
+            "Unmatched",
+            "apply_ticket",
+            "create_missing",
+            "plan_sync",
+            "sync",
+        ],
+        ".trackers": ["Ticket", "read_tickets"],
+    },
+    eager=__all__,
+)

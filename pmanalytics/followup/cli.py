@@ -10,34 +10,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .deliver import to_folder, to_smtp, to_webhook
-from .digest import build_digest, load_state, save_state
-from .edit import (
-    UNSET,
-    ActionChange,
-    complete_action,
-    reopen_action,
-    update_action,
-    verify_action,
-)
 from .errors import FollowupError
-from .sync import NewTicket, SyncReport, create_missing, sync
-from .trackers import (
-    Ticket,
-    create_github_issue,
-    create_jira_issue,
-    fetch_github,
-    fetch_jira,
-    github_settings,
-    jira_settings,
-    read_tickets,
-)
-from .trackers.files import FORMATS
+
+if TYPE_CHECKING:
+    from .edit import ActionChange
+    from .sync import NewTicket, SyncReport
+    from .trackers import Ticket
 
 __all__ = ["register"]
 
@@ -109,6 +92,8 @@ def _actions(args: argparse.Namespace, listing: Handler | None) -> int:
 
 
 def _edit(verb: str, path: str, action_id: str, args: argparse.Namespace) -> ActionChange:
+    from .edit import UNSET, complete_action, reopen_action, update_action, verify_action
+
     if verb == "done":
         return complete_action(path, action_id, at=args.at, status=args.status or "done")
     if verb == "reopen":
@@ -157,7 +142,12 @@ def _add_sync(commands: Any) -> None:
     )
     parser.add_argument("path", type=Path, help="a post-mortem file or folder")
     parser.add_argument("--from", dest="source", required=True, help="export file or live API")
-    parser.add_argument("--format", choices=FORMATS, help="the export format (told from content)")
+    parser.add_argument(
+        "--format",
+        choices=_Formats(),
+        metavar="FORMAT",
+        help="the export format: %(choices)s (told from content)",
+    )
     parser.add_argument("--base-url", help="Jira's address, for ticket links of a CSV export")
     parser.add_argument("--jql", help="which Jira issues to read (live Jira)")
     parser.add_argument("--dry-run", action="store_true", help="print what would change")
@@ -170,7 +160,37 @@ def _add_sync(commands: Any) -> None:
     parser.set_defaults(followup=_sync)
 
 
+class _Formats(Collection[str]):
+    """The tracker export formats, read from :mod:`.trackers.files` only when ``sync`` runs.
+
+    Importing the trackers at parser build time would make every command (and ``--help``)
+    wait for the importers.
+
+    Examples
+    --------
+    >>> "jira-csv" in _Formats(), "word" in _Formats()
+    (True, False)
+    """
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @staticmethod
+    def _all() -> tuple[str, ...]:
+        from .trackers.files import FORMATS
+
+        return FORMATS
+
+
 def _tickets(args: argparse.Namespace) -> list[Ticket]:
+    from .trackers import fetch_github, fetch_jira, github_settings, jira_settings, read_tickets
+
     source: str = args.source
     if source == "jira":
         if not args.jql:
@@ -182,6 +202,8 @@ def _tickets(args: argparse.Namespace) -> list[Ticket]:
 
 
 def _sync(args: argparse.Namespace, _: Handler | None) -> int:
+    from .sync import sync
+
     tickets = _tickets(args)
     now = datetime.now(UTC)
     report = sync(args.path, tickets, dry_run=args.dry_run, now=now)
@@ -200,6 +222,8 @@ def _create(args: argparse.Namespace, report: SyncReport) -> None:
         if missing:
             print("run again with --create --yes to create them (live 'jira' or 'github:' only)")
         return
+    from .sync import create_missing
+
     create = _creator(args)
     changes = create_missing(report, create)
     print(f"created {len(changes)} ticket(s):")
@@ -208,6 +232,8 @@ def _create(args: argparse.Namespace, report: SyncReport) -> None:
 
 
 def _creator(args: argparse.Namespace) -> Callable[[NewTicket], str]:
+    from .trackers import create_github_issue, create_jira_issue, github_settings, jira_settings
+
     source: str = args.source
     if source == "jira":
         if not args.project:
@@ -272,6 +298,9 @@ def _add_digest(commands: Any) -> None:
 
 
 def _digest(args: argparse.Namespace, _: Handler | None) -> int:
+    from .deliver import to_folder, to_smtp, to_webhook
+    from .digest import build_digest, load_state, save_state
+
     as_of = args.as_of or datetime.now(UTC).date().isoformat()
     state = load_state(args.path, args.by)
     digest = build_digest(args.path, as_of, by=args.by, due_within=args.due_within, state=state)
