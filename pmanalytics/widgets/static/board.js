@@ -17,6 +17,13 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+function put(el, ...children) {
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+
 function clock(seconds) {
   const s = Math.abs(Math.round(seconds));
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
@@ -42,11 +49,25 @@ function render({ model, el }) {
     announced: new Set(),
     previous: null,
     pendingFocus: null,
+    fields: {}, // data-key -> what the person typed or chose, kept across redraws
   };
   const root = h("section", { class: "pmb", "aria-label": "Session board" });
   const live = h("div", { class: "pmb-sr", role: "status", "aria-live": "polite" });
   const body = h("div", { class: "pmb-body" });
   root.append(live, body);
+  const remember = (event) => {
+    const key = event.target.getAttribute && event.target.getAttribute("data-key");
+    if (key && "value" in event.target) ui.fields[key] = event.target.value;
+  };
+  body.addEventListener("input", remember);
+  // selects report a choice with "change"; text fields only with "input" (their "change"
+  // also fires on the blur a redraw causes, with the text just sent)
+  body.addEventListener("change", (event) => event.target.tagName === "SELECT" && remember(event));
+  const forget = (...prefixes) => {
+    for (const key of Object.keys(ui.fields)) {
+      if (prefixes.some((p) => key.startsWith(p))) delete ui.fields[key];
+    }
+  };
   el.append(root);
 
   const send = (message) => model.send(message);
@@ -184,6 +205,16 @@ function render({ model, el }) {
     );
   }
 
+  function cardNudges(c) {
+    if (!c.nudges || !c.nudges.length) return null;
+    return h(
+      "details",
+      { class: "pmb-nudge" },
+      h("summary", {}, h("span", { "aria-hidden": "true" }, "⚠ "), `Blameless wording: ${plural(c.nudges.length, "nudge")}`),
+      nudgeList(c.nudges, `nudge-${c.id}`),
+    );
+  }
+
   function card(c, v, options = {}) {
     const canChange = c.mine || v.is_facilitator;
     const hl = ui.highlight && c.author === ui.highlight;
@@ -195,18 +226,20 @@ function render({ model, el }) {
     if (ui.editing === c.id) {
       const area = h("textarea", { "data-key": `edit-${c.id}`, "aria-label": "Edit note", rows: 3 });
       area.value = c.text;
-      li.append(
+      put(
+        li,
         area,
-        h("button", { type: "button", "data-key": `save-${c.id}`, onclick: () => { ui.editing = null; send({ cmd: "edit_item", item_id: c.id, text: area.value }); } }, "Save note"),
+        h("button", { type: "button", "data-key": `save-${c.id}`, onclick: () => { ui.editing = null; forget(`edit-${c.id}`); send({ cmd: "edit_item", item_id: c.id, text: area.value }); } }, "Save note"),
         h("button", { type: "button", onclick: () => { ui.editing = null; draw(); } }, "Cancel"),
       );
       return li;
     }
-    li.append(h("p", { class: "pmb-text" }, c.text), cardMeta(c, v), nudgeList(c.nudges, `nudge-${c.id}`));
+    put(li, h("p", { class: "pmb-text" }, c.text), cardMeta(c, v), cardNudges(c));
     const tools = h("div", { class: "pmb-tools" });
     if (options.select) {
       const chosen = ui.selected === c.id;
-      tools.append(
+      put(
+        tools,
         h(
           "button",
           {
@@ -226,10 +259,11 @@ function render({ model, el }) {
       draggable(li, "card", c.id);
       dropTarget(li, (d) => d.kind === "card" && d.id !== c.id, (d) => send({ cmd: "group", item_id: d.id, target: c.id }));
     }
-    if (options.vote) tools.append(...voteButtons(c.id, c.text, c.votes, c.my_votes, v));
+    if (options.vote) put(tools, voteButtons(c.id, c.text, c.votes, c.my_votes, v));
     if (options.edit && canChange) {
-      tools.append(
-        h("button", { type: "button", "data-key": `edit-btn-${c.id}`, "aria-label": `Edit note: ${c.text.slice(0, 60)}`, onclick: () => { ui.editing = c.id; draw(); focusKey(`edit-${c.id}`); } }, "Edit"),
+      put(
+        tools,
+        h("button", { type: "button", "data-key": `edit-btn-${c.id}`, "aria-label": `Edit note: ${c.text.slice(0, 60)}`, onclick: () => { ui.editing = c.id; ui.pendingFocus = `edit-${c.id}`; draw(); } }, "Edit"),
         h("button", { type: "button", "aria-label": `Remove note: ${c.text.slice(0, 60)}`, onclick: () => send({ cmd: "remove_item", item_id: c.id }) }, "Remove"),
       );
     }
@@ -266,8 +300,10 @@ function render({ model, el }) {
       timer = setTimeout(() => send({ cmd: "draft", text: area.value }), 250);
     });
     const add = () => {
+      clearTimeout(timer);
       const text = ui.drafts[key] || "";
       ui.drafts[key] = "";
+      forget(id);
       send({ cmd: "add_item", section: key, text });
     };
     area.addEventListener("keydown", (event) => {
@@ -320,8 +356,9 @@ function render({ model, el }) {
     );
     const label = h("input", { id: "pmb-move-label", "data-key": "move-label", type: "text", placeholder: "Theme label" });
     const move = () => {
-      const target = select.value;
+      const target = select.value || "__new__";
       const id = chosen.id;
+      forget("move-");
       ui.selected = null;
       if (target === "__none__") send({ cmd: "move", item_id: id, theme_id: null });
       else if (target !== "__new__") send({ cmd: "move", item_id: id, theme_id: target });
@@ -347,7 +384,7 @@ function render({ model, el }) {
     if (ui.renaming === g.id) {
       const input = h("input", { type: "text", "data-key": `rename-${g.id}`, "aria-label": `New label for ${g.label}` });
       input.value = g.label;
-      const save = () => { ui.renaming = null; send({ cmd: "rename", theme_id: g.id, label: input.value }); };
+      const save = () => { ui.renaming = null; forget(`rename-${g.id}`); send({ cmd: "rename", theme_id: g.id, label: input.value }); };
       input.addEventListener("keydown", (e) => { if (e.key === "Enter") save(); if (e.key === "Escape") { ui.renaming = null; draw(); } });
       return h("div", { class: "pmb-group-head" }, input, h("button", { type: "button", onclick: save }, "Save label"));
     }
@@ -359,8 +396,9 @@ function render({ model, el }) {
     if (options.edit) {
       const others = (v.groups || []).filter((o) => o.id !== g.id);
       const merge = h("select", { "aria-label": `Theme to merge into ${g.label}`, "data-key": `merge-src-${g.id}` }, others.map((o) => h("option", { value: o.id }, o.label)));
-      head.append(
-        h("button", { type: "button", "data-key": `rename-btn-${g.id}`, "aria-label": `Rename theme ${g.label}`, onclick: () => { ui.renaming = g.id; draw(); focusKey(`rename-${g.id}`); } }, "Rename"),
+      put(
+        head,
+        h("button", { type: "button", "data-key": `rename-btn-${g.id}`, "aria-label": `Rename theme ${g.label}`, onclick: () => { ui.renaming = g.id; ui.pendingFocus = `rename-${g.id}`; draw(); } }, "Rename"),
         others.length ? merge : null,
         others.length ? h("button", { type: "button", "data-key": `merge-${g.id}`, "aria-label": `Merge the chosen theme into ${g.label}`, onclick: () => send({ cmd: "merge", theme_id: g.id, source: merge.value }) }, "Merge in") : null,
       );
@@ -402,7 +440,7 @@ function render({ model, el }) {
     }
     const parts = [options.edit ? moveToolbar(v) : null];
     if (options.edit) {
-      const zone = h("div", { class: "pmb-newzone", "data-drop": "new" }, h("span", { "aria-hidden": "true" }, "＋ "), "Drop a note here to start a new theme");
+      const zone = h("div", { class: "pmb-newzone", "data-drop": "new" }, h("span", { "aria-hidden": "true" }, "+ "), "Drop a note here to start a new theme");
       dropTarget(zone, (d) => d.kind === "card", (d) => {
         const c = cards.get(d.id);
         if (c.theme_id) send({ cmd: "split", theme_id: c.theme_id, item_ids: [c.id], label: c.text.slice(0, 40) });
@@ -443,7 +481,7 @@ function render({ model, el }) {
     const due = h("input", { id: `act-due-${theme.id}`, "data-key": `act-due-${theme.id}`, type: "date" });
     return h(
       "form",
-      { class: "pmb-action-form", "aria-label": `Add action for ${theme.label}`, onsubmit: (e) => { e.preventDefault(); send({ cmd: "add_action", title: title.value, owner: owner.value, due: due.value, theme_id: theme.id }); } },
+      { class: "pmb-action-form", "aria-label": `Add action for ${theme.label}`, onsubmit: (e) => { e.preventDefault(); forget(`act-`); send({ cmd: "add_action", title: title.value, owner: owner.value, due: due.value, theme_id: theme.id }); } },
       h("label", { for: title.id }, "Action"), title,
       h("label", { for: owner.id }, "Owner"), owner,
       h("label", { for: due.id }, "Due"), due,
@@ -508,13 +546,6 @@ function render({ model, el }) {
 
   // ------------------------------------------------------------------ drawing
 
-  function focusKey(key) {
-    requestAnimationFrame(() => {
-      const node = body.querySelector(`[data-key="${CSS.escape(key)}"]`);
-      if (node) node.focus();
-    });
-  }
-
   function announceChanges(v, old) {
     if (!old) return;
     if (old.phase !== v.phase) {
@@ -544,12 +575,18 @@ function render({ model, el }) {
     }[v.mode || "intro"](v);
     const highlight = h("select", { id: "pmb-hl", "data-key": "highlight", onchange: (e) => { ui.highlight = e.target.value; draw(); } },
       h("option", { value: "" }, "nobody"), (v.anonymous ? [] : v.members).map((m) => h("option", { value: m, selected: m === ui.highlight }, m)));
-    body.replaceChildren(
+    body.replaceChildren();
+    put(
+      body,
       header(v),
       h("p", { class: `pmb-msg${message.startsWith("⛔") ? " pmb-error" : ""}`, role: message.startsWith("⛔") ? "alert" : "status" }, message),
       v.mode === "columns" && !v.anonymous ? h("div", { class: "pmb-hl-pick" }, h("label", { for: "pmb-hl" }, "Highlight notes by "), highlight) : null,
-      h("main", { class: `pmb-content pmb-mode-${v.mode}` }, content),
+      h("div", { class: `pmb-content pmb-mode-${v.mode}`, role: "region", "aria-label": `Board: ${v.phase_title}`, tabindex: "-1" }, content),
     );
+    for (const field of body.querySelectorAll("input[data-key], select[data-key], textarea[data-key]")) {
+      const remembered = ui.fields[field.getAttribute("data-key")];
+      if (remembered !== undefined && field.type !== "checkbox") field.value = remembered;
+    }
     updateTimer();
     const pending = ui.pendingFocus && body.querySelector(`[data-key="${CSS.escape(ui.pendingFocus)}"]`);
     if (pending) {
