@@ -253,7 +253,7 @@ function render({ model, el }) {
               if (ui.selected) say("Note selected. Choose a theme in the Move selected note toolbar.");
             },
           },
-          chosen ? "✓ Selected" : "Select",
+          "Select",
         ),
       );
       draggable(li, "card", c.id);
@@ -274,8 +274,8 @@ function render({ model, el }) {
   function voteButtons(target, name, votes, mine, v) {
     return [
       h("span", { class: "pmb-votes" }, `▲ ${plural(votes, "vote")}`, mine ? ` (yours: ${mine})` : ""),
-      h("button", { type: "button", "data-key": `vote-${target}`, disabled: !v.voting || v.votes_left[v.viewer] <= 0, "aria-label": `Vote for ${name}`, onclick: () => send({ cmd: "vote", target }) }, "+ Vote"),
-      h("button", { type: "button", "data-key": `unvote-${target}`, disabled: !v.voting || !mine, "aria-label": `Withdraw a vote from ${name}`, onclick: () => send({ cmd: "unvote", target }) }, "− Withdraw"),
+      h("button", { type: "button", "data-key": `vote-${target}`, disabled: !v.voting || v.votes_left[v.viewer] <= 0, "aria-label": `Vote for ${name}`, onclick: () => send({ cmd: "vote", target }) }, h("span", { "aria-hidden": "true" }, "+ "), "Vote"),
+      h("button", { type: "button", "data-key": `unvote-${target}`, disabled: !v.voting || !mine, "aria-label": `Withdraw a vote from ${name}`, onclick: () => send({ cmd: "unvote", target }) }, h("span", { "aria-hidden": "true" }, "− "), "Withdraw"),
     ];
   }
 
@@ -400,7 +400,7 @@ function render({ model, el }) {
         head,
         h("button", { type: "button", "data-key": `rename-btn-${g.id}`, "aria-label": `Rename theme ${g.label}`, onclick: () => { ui.renaming = g.id; ui.pendingFocus = `rename-${g.id}`; draw(); } }, "Rename"),
         others.length ? merge : null,
-        others.length ? h("button", { type: "button", "data-key": `merge-${g.id}`, "aria-label": `Merge the chosen theme into ${g.label}`, onclick: () => send({ cmd: "merge", theme_id: g.id, source: merge.value }) }, "Merge in") : null,
+        others.length ? h("button", { type: "button", "data-key": `merge-${g.id}`, "aria-label": `Merge in the chosen theme, into ${g.label}`, onclick: () => send({ cmd: "merge", theme_id: g.id, source: merge.value }) }, "Merge in") : null,
       );
       draggable(head, "group", g.id);
     }
