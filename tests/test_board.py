@@ -270,3 +270,16 @@ def test_the_view_is_plain_serialisable_data(grouped):
     view = board_view(grouped.session.state, "Ana", grouped.session.now())
     assert json.loads(json.dumps(view)) == view
     assert set(COMMANDS) >= {"add_item", "group", "move", "split", "rename", "merge", "vote"}
+
+
+def test_choosing_who_you_are_changes_the_view_and_records_nothing(board):
+    before = journal(board)
+    board.send_command({"cmd": "viewer", "name": "Ana"})
+    assert (board.viewer, board.view["viewer"], board.view["is_facilitator"]) == (
+        "Ana",
+        "Ana",
+        False,
+    )
+    board.send_command({"cmd": "viewer", "name": "Mallory"})  # not a member: ignored
+    assert board.viewer == "Ana"
+    assert journal(board) == before

@@ -30,6 +30,7 @@ from .errors import VotingClosedError
 from .events import ActionAdded
 from .rules import board_shown, check_voting_open, missing_plan, nudges
 from .state import SessionState
+from .templates import PRIME_DIRECTIVE
 
 __all__ = ["DISCUSS_TOP", "board_view", "draft_nudges"]
 
@@ -179,6 +180,17 @@ def _discussion(
     return rows
 
 
+def _facts(state: SessionState) -> dict[str, Any]:
+    pm = state.postmortem
+    return {
+        "impact": pm.impact.text or "",
+        "timeline": [
+            {"at": event.at.isoformat(timespec="minutes"), "text": event.text}
+            for event in pm.timeline
+        ],
+    }
+
+
 def board_view(state: SessionState, viewer: str, now: datetime) -> dict[str, Any]:
     """Everything the card board shows to ``viewer`` at ``now``, as plain data.
 
@@ -226,7 +238,8 @@ def board_view(state: SessionState, viewer: str, now: datetime) -> dict[str, Any
     pm = state.postmortem
     return {
         "title": pm.title,
-        "summary": pm.summary or "",
+        "facts": _facts(state),
+        "prime_directive": PRIME_DIRECTIVE,
         "mode": mode,
         "phase": phase,
         "phase_title": state.template.phase(phase).title

@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -69,7 +70,8 @@ class BoardWidget(anywidget.AnyWidget):
 
     Drive it from Python with :meth:`send_command` (what the browser sends), or by
     setting ``viewer``. ``on_change`` is called after every command (the app re-renders its
-    other views); :meth:`poll` picks up other participants' events from the journal.
+    other views); :meth:`poll` picks up other participants' events from the journal, every
+    ``poll_every`` seconds in a kernel (``None``: the app's own ticker does it).
     """
 
     _esm = _STATIC / "board.js"
@@ -86,6 +88,7 @@ class BoardWidget(anywidget.AnyWidget):
         *,
         viewer: str | None = None,
         on_change: Callable[[], object] | None = None,
+        poll_every: float | None = 1.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -95,6 +98,28 @@ class BoardWidget(anywidget.AnyWidget):
         self.observe(lambda _: self.sync(), names="viewer")
         self.on_msg(self._on_message)
         self.sync()
+        if poll_every:
+            self._poll_from_kernel(poll_every)
+
+    def _poll_from_kernel(self, seconds: float) -> None:
+        """Re-read the journal every ``seconds`` from the kernel's event loop, so other
+        participants' changes show with no click (there is no push between kernels).
+        Outside a running loop (plain Python, tests) nothing is scheduled: call :meth:`poll`."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        def again() -> None:
+            if self.comm is None:  # the widget was closed
+                return
+            try:
+                self.poll()
+            except PMError as exc:  # pragma: no cover - a journal damaged by someone else
+                self.message = f"⛔ {exc}"
+            loop.call_later(seconds, again)
+
+        loop.call_later(seconds, again)
 
     @classmethod
     def for_app(cls, app: Any) -> BoardWidget:
@@ -102,7 +127,7 @@ class BoardWidget(anywidget.AnyWidget):
 
         It acts as the app's "You are" choice, and the app re-renders after each command.
         """
-        board = cls(app.session, viewer=app.actor.value, on_change=app.refresh)
+        board = cls(app.session, viewer=app.actor.value, on_change=app.refresh, poll_every=None)
         app.actor.observe(lambda change: setattr(board, "viewer", change["new"]), names="value")
         app.children = [  # the HTML board's slot; the board has its own highlight picker
             board if child is app.board else child
@@ -137,6 +162,11 @@ class BoardWidget(anywidget.AnyWidget):
             return
         if name == "poll":
             self.poll()
+            return
+        if name == "viewer":  # who is at this keyboard: a view setting, not a command
+            chosen = _text(message, "name")
+            if chosen in self.session.members:
+                self.viewer = chosen
             return
         command = COMMANDS.get(str(name))
         if command is None:

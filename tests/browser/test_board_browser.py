@@ -7,7 +7,6 @@ each message to the widget in this process, as a kernel would, and polls it like
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -43,13 +42,6 @@ def context(browser):
     made = browser.new_context(viewport=VIEWPORT)
     yield made
     made.close()
-
-
-def shoot(page, name: str, tmp_path: Path) -> None:
-    """Screenshots of the board at 1280×800: into docs/ when PMANALYTICS_SCREENSHOTS=1."""
-    folder = REPO / "docs" if os.environ.get("PMANALYTICS_SCREENSHOTS") == "1" else tmp_path
-    page.mouse.move(0, 0)
-    page.screenshot(path=str(folder / f"board-{name}.png"))
 
 
 def tab_to(page, target, limit: int = 150) -> None:
@@ -178,17 +170,13 @@ def run_review(page, session: Session, tmp_path: Path, keyboard: bool) -> None:
             target.click()
             settle(page)
 
-    shoot(page, "not-started", tmp_path) if not keyboard else None
     next_phase(page, 3, keyboard)
     add_notes(page, keyboard)
     if not keyboard:
         page.get_by_label("New note in Future considerations").fill("Bo forgot the renewal")
         page.locator(".pmb-nudge").first.wait_for()
-        shoot(page, "individual-reflection", tmp_path)
         page.get_by_label("New note in Future considerations").fill("")
     next_phase(page, 1, keyboard)
-    if not keyboard:
-        shoot(page, "group-discussion", tmp_path)
     next_phase(page, 1, keyboard)
     if keyboard:
         for text, target in (("Nobody owned", "Certificates"), ("Rollback", "Response")):
@@ -217,7 +205,6 @@ def run_review(page, session: Session, tmp_path: Path, keyboard: bool) -> None:
         )
         page.get_by_role("button", name="Save label").click()
         settle(page)
-        shoot(page, "theme-identification", tmp_path)
     page.locator(".pmb-group h3", has_text="Certificate ownership").wait_for()
     next_phase(page, 1, keyboard)
     for _ in range(2):
@@ -225,8 +212,6 @@ def run_review(page, session: Session, tmp_path: Path, keyboard: bool) -> None:
     response = page.locator(".pmb-group").nth(1).locator("h3").inner_text().split(" (")[0]
     act(page.get_by_role("button", name=f"Vote for {response.lstrip('⬡ ')}"))
     assert "0 votes left" in page.locator(".pmb-votes-left").inner_text()
-    if not keyboard:
-        shoot(page, "prioritisation", tmp_path)
     next_phase(page, 1, keyboard)
     assert "Discussing: Certificate ownership" in page.locator(".pmb-discuss").inner_text()
     title = page.get_by_label("Action", exact=True)
@@ -241,14 +226,10 @@ def run_review(page, session: Session, tmp_path: Path, keyboard: bool) -> None:
         page.get_by_label("Due", exact=True).fill("2030-01-31")
     act(page.get_by_role("button", name="Add action for this theme"))
     page.locator(".pmb-discuss", has_text="Discussing: " + response.lstrip("⬡ ")).wait_for()
-    if not keyboard:
-        shoot(page, "action-planning", tmp_path)
     next_phase(page, 1, keyboard)
     wrap = page.locator(".pmb-wrap")
     assert "Alert 30 days before any certificate expires" in wrap.inner_text()
     assert "Discussed (1 of 2 top themes)" in wrap.inner_text()
-    if not keyboard:
-        shoot(page, "wrap-up", tmp_path)
     next_phase(page, 1, keyboard)
     page.locator(".pmb-phase-name", has_text="Ended").wait_for()
     state = session.state

@@ -49,6 +49,7 @@ function render({ model, el }) {
     announced: new Set(),
     previous: null,
     pendingFocus: null,
+    factsOpen: false,
     fields: {}, // data-key -> what the person typed or chose, kept across redraws
   };
   const root = h("section", { class: "pmb", "aria-label": "Session board" });
@@ -57,9 +58,12 @@ function render({ model, el }) {
   root.append(live, body);
   const remember = (event) => {
     const key = event.target.getAttribute && event.target.getAttribute("data-key");
-    if (key && "value" in event.target) ui.fields[key] = event.target.value;
+    if (key && key !== "you" && "value" in event.target) ui.fields[key] = event.target.value;
   };
   body.addEventListener("input", remember);
+  body.addEventListener("toggle", (event) => {
+    if (event.target.classList && event.target.classList.contains("pmb-facts") && view().mode !== "intro") ui.factsOpen = event.target.open;
+  }, true);
   // selects report a choice with "change"; text fields only with "input" (their "change"
   // also fires on the blur a redraw causes, with the text just sent)
   body.addEventListener("change", (event) => event.target.tagName === "SELECT" && remember(event));
@@ -137,7 +141,9 @@ function render({ model, el }) {
     const controls = h(
       "div",
       { class: "pmb-controls", role: "group", "aria-label": "Session controls" },
-      h("span", { class: "pmb-you" }, `You are ${v.viewer}${v.is_facilitator ? " (facilitator)" : ""}`),
+      h("label", { for: "pmb-you", class: "pmb-you" }, "You are"),
+      h("select", { id: "pmb-you", "data-key": "you", onchange: (e) => send({ cmd: "viewer", name: e.target.value }) },
+        v.members.map((m) => h("option", { value: m, selected: m === v.viewer }, m === v.facilitator ? `${m} (facilitator)` : m))),
       h("button", { type: "button", "data-key": "prev", onclick: () => send({ cmd: "previous_phase" }) }, "Previous phase"),
       h("button", { type: "button", "data-key": "next", class: "pmb-primary", onclick: () => send({ cmd: "next_phase" }) }, "Next phase"),
       h("button", { type: "button", "data-key": "undo", disabled: !v.can_undo, onclick: () => send({ cmd: "undo" }) }, "Undo"),
@@ -419,7 +425,7 @@ function render({ model, el }) {
           { class: "pmb-group", "data-theme": g.id, "aria-labelledby": `theme-${g.id}` },
           groupHeading(g, v, options),
           options.vote ? h("div", { class: "pmb-tools" }, voteButtons(g.id, g.label, g.votes, g.my_votes, v)) : null,
-          h("ul", { class: "pmb-cards", "aria-label": `Notes in ${g.label}` }, g.card_ids.map((id) => card(cards.get(id), v, options))),
+          h("ul", { class: "pmb-cards", "aria-label": `Notes in ${g.label}` }, g.card_ids.map((id) => card(cards.get(id), v, { ...options, vote: false }))),
         );
         if (options.edit) {
           dropTarget(li, (d) => (d.kind === "card" && cards.get(d.id).theme_id !== g.id) || (d.kind === "group" && d.id !== g.id), (d) =>
@@ -540,8 +546,28 @@ function render({ model, el }) {
     );
   }
 
+  function facts(v, open) {
+    const f = v.facts || {};
+    return h(
+      "details",
+      { class: "pmb-facts", open: open, "data-key": "facts" },
+      h("summary", {}, "Facts of the incident"),
+      f.summary ? h("p", {}, f.summary) : null,
+      f.impact ? h("p", {}, h("strong", {}, "Impact: "), f.impact) : null,
+      f.timeline && f.timeline.length
+        ? h("ol", { class: "pmb-timeline", "aria-label": "Timeline" }, f.timeline.map((t) => h("li", {}, h("time", { datetime: t.at }, t.at.replace("T", " ")), " ", t.text)))
+        : null,
+    );
+  }
+
   function intro(v) {
-    return h("div", { class: "pmb-intro" }, h("p", {}, v.summary || ""), h("p", {}, "The board opens at individual reflection. Use Next phase to move through the agenda."));
+    return h(
+      "div",
+      { class: "pmb-intro" },
+      h("blockquote", { class: "pmb-prime" }, h("strong", {}, "The Prime Directive. "), v.prime_directive || ""),
+      facts(v, v.phase === "review_facts"),
+      h("p", {}, v.ended ? "" : "The board opens at individual reflection. Use Next phase to move through the agenda."),
+    );
   }
 
   // ------------------------------------------------------------------ drawing
@@ -581,6 +607,7 @@ function render({ model, el }) {
       header(v),
       h("p", { class: `pmb-msg${message.startsWith("⛔") ? " pmb-error" : ""}`, role: message.startsWith("⛔") ? "alert" : "status" }, message),
       v.mode === "columns" && !v.anonymous ? h("div", { class: "pmb-hl-pick" }, h("label", { for: "pmb-hl" }, "Highlight notes by "), highlight) : null,
+      v.mode !== "intro" ? facts(v, ui.factsOpen) : null,
       h("div", { class: `pmb-content pmb-mode-${v.mode}`, role: "region", "aria-label": `Board: ${v.phase_title}`, tabindex: "-1" }, content),
     );
     for (const field of body.querySelectorAll("input[data-key], select[data-key], textarea[data-key]")) {
