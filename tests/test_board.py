@@ -283,3 +283,19 @@ def test_choosing_who_you_are_changes_the_view_and_records_nothing(board):
     board.send_command({"cmd": "viewer", "name": "Mallory"})  # not a member: ignored
     assert board.viewer == "Ana"
     assert journal(board) == before
+
+
+def test_in_the_form_app_the_board_takes_the_board_slot_and_follows_the_app(tmp_path, clock):
+    from pmanalytics.widgets import SessionApp
+
+    app = SessionApp(make_session(tmp_path, clock))
+    board = app.card_board
+    assert board.compact and board in app.children and app.board not in app.children
+    app.actor.value = "Ana"
+    assert board.view["viewer"] == "Ana"
+    app.actor.value = "Cy"
+    for _ in range(3):
+        app.next_button.click()
+    assert board.view["mode"] == "columns"  # the app's commands show on the board
+    board.send_command({"cmd": "add_item", "section": "went_well", "text": "Paging worked"})
+    assert [label for label, _ in app.item_choice.options] == ["i-1: Paging worked"]

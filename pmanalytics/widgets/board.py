@@ -81,6 +81,8 @@ class BoardWidget(anywidget.AnyWidget):
     viewer = traitlets.Unicode("").tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     draft_nudges = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    #: Inside the form-based app: no agenda, phase buttons or facts of its own (the app has them).
+    compact = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -88,7 +90,7 @@ class BoardWidget(anywidget.AnyWidget):
         *,
         viewer: str | None = None,
         on_change: Callable[[], object] | None = None,
-        poll_every: float | None = 1.0,
+        poll_every: float | None = 0.5,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -127,7 +129,13 @@ class BoardWidget(anywidget.AnyWidget):
 
         It acts as the app's "You are" choice, and the app re-renders after each command.
         """
-        board = cls(app.session, viewer=app.actor.value, on_change=app.refresh, poll_every=None)
+        board = cls(
+            app.session,
+            viewer=app.actor.value,
+            on_change=app.refresh,
+            poll_every=None,
+            compact=True,
+        )
         app.actor.observe(lambda change: setattr(board, "viewer", change["new"]), names="value")
         app.children = [  # the HTML board's slot; the board has its own highlight picker
             board if child is app.board else child

@@ -63,7 +63,12 @@ window.pmReady = true;
 
 def _state(board: BoardWidget) -> str:
     return json.dumps(
-        {"view": board.view, "message": board.message, "draft_nudges": board.draft_nudges}
+        {
+            "view": board.view,
+            "message": board.message,
+            "draft_nudges": board.draft_nudges,
+            "compact": board.compact,
+        }
     )
 
 

@@ -294,7 +294,7 @@ function render({ model, el }) {
       id,
       "data-key": id,
       rows: 2,
-      placeholder: "Write a note…",
+      placeholder: `A note for ${column.title}…`,
       "aria-describedby": ui.draftColumn === key && model.get("draft_nudges").length ? `nudge-${id}` : null,
     });
     area.value = ui.drafts[key] || "";
@@ -601,13 +601,19 @@ function render({ model, el }) {
     }[v.mode || "intro"](v);
     const highlight = h("select", { id: "pmb-hl", "data-key": "highlight", onchange: (e) => { ui.highlight = e.target.value; draw(); } },
       h("option", { value: "" }, "nobody"), (v.anonymous ? [] : v.members).map((m) => h("option", { value: m, selected: m === ui.highlight }, m)));
+    const compact = model.get("compact");
+    root.classList.toggle("pmb-compact", Boolean(compact));
+    if (compact && v.mode === "intro") {
+      body.replaceChildren();
+      return;
+    }
     body.replaceChildren();
     put(
       body,
-      header(v),
+      compact ? null : header(v),
       h("p", { class: `pmb-msg${message.startsWith("⛔") ? " pmb-error" : ""}`, role: message.startsWith("⛔") ? "alert" : "status" }, message),
       v.mode === "columns" && !v.anonymous ? h("div", { class: "pmb-hl-pick" }, h("label", { for: "pmb-hl" }, "Highlight notes by "), highlight) : null,
-      v.mode !== "intro" ? facts(v, ui.factsOpen) : null,
+      v.mode !== "intro" && !compact ? facts(v, ui.factsOpen) : null,
       h("div", { class: `pmb-content pmb-mode-${v.mode}`, role: "region", "aria-label": `Board: ${v.phase_title}`, tabindex: "-1" }, content),
     );
     for (const field of body.querySelectorAll("input[data-key], select[data-key], textarea[data-key]")) {
