@@ -64,7 +64,8 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    print(f"machine: {os.cpu_count()} cores; chromium: {CHROMIUM}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load}; chromium: {CHROMIUM}")
     folder = Path(tempfile.mkdtemp(prefix="bench-board-"))
     people = [f"Person {n}" for n in range(max(args.people, 2))]
     first = prepare(folder, args.notes, people)
@@ -100,7 +101,7 @@ def main() -> None:
         f"{args.notes} notes, {args.people} boards, poll {args.poll_ms} ms, {args.drags} drags: "
         f"median {statistics.median(samples) * 1000:.0f} ms, "
         f"p95 {percentile(samples, 0.95) * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms "
-        f"(target p95 < 1000 ms)"
+        f"(target p95 < 1000 ms); load average after: {os.getloadavg()[0]:.1f}"
     )
 
 

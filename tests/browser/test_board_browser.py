@@ -7,6 +7,7 @@ each message to the widget in this process, as a kernel would, and polls it like
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,36 @@ def test_a_facilitator_runs_a_whole_review_with_the_keyboard(context, tmp_path):
     session = make_session(tmp_path)
     page = open_board(context, BoardWidget(session))
     run_review(page, session, tmp_path, keyboard=True)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_new_notes_phase_changes_and_the_countdown_are_announced(context, tmp_path):
+    clock = Clock()
+    session = make_session(tmp_path)
+    session = Session.open(session.path, clock=clock)
+    others = Session.open(session.path, clock=clock)  # another participant's kernel
+    page = open_board(context, BoardWidget(session), poll_ms=200)
+    live = page.get_by_role("status").filter(has=page.locator("p"))
+    next_phase(page, 3)
+    live.filter(has_text="Phase: Individual reflection, 10 minutes.").wait_for()
+    others.refresh()
+    others.add_item("went_well", "Paging reached on-call quickly", by=others.members[1])
+    live.filter(has_text="New note: Paging reached on-call quickly").wait_for()
+    clock.now += timedelta(minutes=8, seconds=1)  # 1:59 left
+    others.add_item("went_well", "Rollback was fast", by=others.members[2])
+    live.filter(has_text="2 minutes left in Individual reflection.").wait_for()
+    clock.now += timedelta(minutes=2)  # over time: the text says so, not only the colour
+    others.add_item("went_well", "Status page went up", by=others.members[2])
+    page.locator(".pmb-timer", has_text="⏰").wait_for()
+    assert "over" in page.locator(".pmb-timer").inner_text()
+    live.filter(has_text="Time is up for Individual reflection.").wait_for()
+    # the live region is polite and not the timer itself (which would speak every second)
+    assert page.locator(".pmb-timer").get_attribute("aria-live") is None
+    assert page.locator(".pmb-sr[role=status]").get_attribute("aria-live") == "polite"

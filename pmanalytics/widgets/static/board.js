@@ -77,8 +77,10 @@ function render({ model, el }) {
   const send = (message) => model.send(message);
   const view = () => model.get("view") || {};
   const say = (text) => {
-    live.textContent = "";
-    setTimeout(() => (live.textContent = text), 50);
+    // each announcement is a new line in the live region (the newest few are kept), so two
+    // announcements at once are both read
+    live.append(h("p", {}, text));
+    while (live.childNodes.length > 4) live.firstChild.remove();
   };
 
   // ------------------------------------------------------------------ helpers
@@ -186,7 +188,7 @@ function render({ model, el }) {
       const key = `${v.phase}:${mark}`;
       if (left <= mark && left > mark - 5 && !ui.announced.has(key)) {
         ui.announced.add(key);
-        say(mark === 0 ? `Time is up for ${v.phase_title}.` : `${mark / 60} minutes left in ${v.phase_title}.`);
+        say(mark === 0 ? `Time is up for ${v.phase_title}.` : `${plural(mark / 60, "minute")} left in ${v.phase_title}.`);
       }
     }
   }
