@@ -1,6 +1,8 @@
 // The card board's browser side: plain JavaScript, no build step, no network.
 // It draws the view model Python sends (`view`) and sends one message per drag or click;
 // every rule lives in Python. User text is only ever set as text, never as HTML.
+// One file on purpose: anywidget loads `_esm` from a blob URL, where relative imports of
+// sibling modules do not resolve (and there is no bundler: no build step).
 
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
