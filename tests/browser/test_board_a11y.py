@@ -76,3 +76,20 @@ def test_the_dashboard_export_has_no_serious_violation(browser, tmp_path):
     page.wait_for_selector(".js-plotly-plot")
     assert violations(page) == []
     page.close()
+
+
+def test_the_session_report_export_has_no_serious_violation(browser, tmp_path):
+    from pmanalytics import report
+
+    session = make_session(tmp_path)
+    for _ in range(3):
+        session.next_phase(by=session.facilitator)
+    first = session.add_item("lessons_learned", "Certificate expiry had no alert", by="Cy")
+    theme = session.create_theme("Certificates", [first.data.item_id], by="Cy")
+    session.add_action("Alert before expiry", by="Cy", owner="Bo", theme_id=theme.data.theme_id)
+    (path,) = report.export(session, tmp_path / "out")
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(path.as_uri())
+    assert "Certificate expiry had no alert" in page.content()
+    assert violations(page) == []
+    page.close()
