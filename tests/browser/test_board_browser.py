@@ -133,6 +133,25 @@ def test_grouping_with_the_keyboard_only(context, tmp_path):
     assert page.locator(".pmb-group", has_text="Certificates").locator(".pmb-card").count() == 2
     # the moved card keeps the focus, so the next step is one Tab away
     assert page.evaluate("document.activeElement.getAttribute('data-key')") == "select-i-4"
+    # split: a grouped card moved to "A new theme" (the default choice) with a label
+    press(page, page.get_by_role("button", name="Select note: Nobody owned the certificate"))
+    tab_to(page, page.get_by_label("New theme label"))
+    page.keyboard.type("Ownership")
+    press(page, page.get_by_role("button", name="Move to theme", exact=True))
+    last = events(session)[-1]
+    assert (last["kind"], last["data"]["item_ids"], last["data"]["label"]) == (
+        "theme_split", ["i-4"], "Ownership")  # fmt: skip
+    # merge: choose the other theme in "Theme to merge into Certificates", then "Merge in"
+    tab_to(page, page.get_by_label("Theme to merge into Certificates"))
+    press(page, page.get_by_role("button", name="Merge in the chosen theme, into Certificates"))
+    last = events(session)[-1]
+    assert (last["kind"], last["data"]["theme_id"], last["data"]["sources"]) == (
+        "theme_merged", "t-1", ["t-2"])  # fmt: skip
+    assert page.locator(".pmb-group").count() == 1
+    # undo, from the keyboard too
+    press(page, page.get_by_role("button", name="Undo"))
+    assert events(session)[-1]["kind"] == "undone"
+    assert page.locator(".pmb-group").count() == 2
 
 
 def test_two_participants_see_each_others_grouping(browser, tmp_path):
