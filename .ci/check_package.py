@@ -76,7 +76,8 @@ def check_wheel(wheel: Path) -> None:
         sys.exit(f"FAILED: the wheel {wheel.name} declares the extras {sorted(extras)}")
     if "pmanalytics = pmanalytics.cli:main" not in scripts:
         sys.exit(f"FAILED: the wheel {wheel.name} has no `pmanalytics` command")
-    for needed in ("pmanalytics/py.typed", "pmanalytics/cli.py"):
+    board = ("pmanalytics/widgets/static/board.js", "pmanalytics/widgets/static/board.css")
+    for needed in ("pmanalytics/py.typed", "pmanalytics/cli.py", *board):
         if needed not in names:
             sys.exit(f"FAILED: the wheel {wheel.name} lacks {needed}")
     if any(name.startswith(("tests/", "notebooks/", "data/")) for name in names):

@@ -214,6 +214,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
                 self.board,
             ]
         )
+        # -- card board: an anywidget in the board's slot when installed; the forms stay --
+        try:
+            from .board import BoardWidget
+
+            self.card_board: Any = BoardWidget.for_app(self)
+        except ImportError:  # pragma: no cover - anywidget missing: the HTML board stays
+            self.card_board = None
         self.refresh()
         self._kernel_ticks()
 
@@ -460,3 +467,5 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             self.phase_area.children = children
         self.board.layout.display = "" if board_shown(state.phase) else "none"
         self.highlight.layout.display = self.board.layout.display
+        if self.card_board is not None:  # -- card board
+            self.card_board.sync()

@@ -26,7 +26,7 @@ def test_an_item_added_in_the_page_shows_on_the_board_and_in_the_journal(browser
             page.locator(".pm-current", has_text=title).wait_for(timeout=30_000)
         page.get_by_placeholder("Write a note…").fill(TEXT)
         page.get_by_role("button", name="Add item").click()
-        page.locator(".pm-item", has_text=TEXT).wait_for(timeout=30_000)
+        page.locator(".pmb-card", has_text=TEXT).wait_for(timeout=30_000)
         if os.environ.get("PMANALYTICS_SCREENSHOTS") == "1":
             page.screenshot(path=str(REPO / "docs" / "session-app.png"), full_page=True)
         page.close()
@@ -36,7 +36,7 @@ def test_an_item_added_in_the_page_shows_on_the_board_and_in_the_journal(browser
         resumed.goto(url, timeout=90_000)
         countdown = resumed.locator(".pm-countdown")
         countdown.wait_for(timeout=90_000)
-        resumed.locator(".pm-item", has_text=TEXT).wait_for(timeout=30_000)
+        resumed.locator(".pmb-card", has_text=TEXT).wait_for(timeout=30_000)
         first = countdown.inner_text()
         resumed.wait_for_function(
             "text => document.querySelector('.pm-countdown').innerText !== text",
