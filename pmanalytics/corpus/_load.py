@@ -13,11 +13,11 @@ from typing import Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._discover import PathInput, as_paths, discover
+from .._discover import PathInput, Skipped, as_paths, discover
 from .._errors import IngestError
 from .._sections import build_section_map
 from .._validate import check_choice, check_int
-from ..ingest import DEFAULT_MAX_BYTES, read_file
+from ..ingest import DEFAULT_MAX_BYTES, FileRead, read_file
 from ._corpus import Corpus, finish
 from .cache import (
     RACY_NS,
@@ -104,8 +104,8 @@ def load(
     options = _ReadOptions(dict(section_map or {}), max_bytes)
     inputs = as_paths(paths)
     found = discover(inputs)
-    files = list(found)
-    named = [found[path] for path in files]
+    files = list(found.files)
+    named = [found.files[path] for path in files]
     manifest = _manifest(files)
 
     folder = None
@@ -121,6 +121,7 @@ def load(
     stale = cached is None or len(reused) != len(cached.manifest)
     if folder is not None and (to_parse or stale):
         write_cache(folder, CachedTables(manifest, frames))
+    frames = _with_skipped(frames, found.skipped)
     corpus = finish(frames, {"section_map": options.section_map, "max_bytes": max_bytes})
     if errors == "raise" and len(corpus.errors):
         first = corpus.errors.iloc[0]
@@ -129,10 +130,36 @@ def load(
     return corpus
 
 
+def _with_skipped(
+    frames: dict[str, pd.DataFrame], skipped: tuple[Skipped, ...]
+) -> dict[str, pd.DataFrame]:
+    """The tables with a row for each entry discovery skipped (errors, or warnings)."""
+    if not skipped:
+        return frames
+    buffer = RowBuffer()
+    for one in skipped:
+        table = "errors" if one.error else "warnings"
+        buffer.columns[table]["path"].append(one.path)
+        buffer.columns[table]["line"].append(None)
+        buffer.columns[table]["message"].append(one.reason)
+        buffer.columns[table][FILE_COLUMN].append(-1)
+    extra = buffer.frames()
+    frames = dict(frames)
+    for table in ("errors", "warnings"):
+        if len(extra[table]):
+            frames[table] = pd.concat([extra[table], frames[table]], ignore_index=True)
+    return frames
+
+
 def _manifest(files: list[Path]) -> pd.DataFrame:
     sizes, mtimes = [], []
     for path in files:
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError:  # gone or unreadable: parsed (never reused), and reported then
+            sizes.append(-1)
+            mtimes.append(-1)
+            continue
         sizes.append(stat.st_size)
         mtimes.append(stat.st_mtime_ns)
     return pd.DataFrame(
@@ -185,15 +212,40 @@ class _ReadOptions:
 def _parse_chunk(
     chunk: list[tuple[int, str, bool]], options: _ReadOptions
 ) -> dict[str, pd.DataFrame]:
-    """Parse some files (in a worker process); every problem becomes an error row."""
-    buffer = RowBuffer()
+    """Parse some files (in a worker process); every problem becomes an error row.
+
+    The guard covers each file from reading to its rows in the tables: a value that no
+    table can hold (a bug, as the model bounds what it accepts) makes that file an
+    error row too, and the other files still load.
+    """
+    reads: list[tuple[int, str, FileRead | None, str]] = []
     for index, path, named in chunk:
         try:
             found = read_file(
                 path, section_map=options.section_map, max_bytes=options.max_bytes, named=named
             )
         except Exception as exc:  # a bug must not stop the other files
-            buffer.add_error(index, path, f"unexpected {type(exc).__name__}: {exc}", None)
+            reads.append((index, path, None, f"unexpected {type(exc).__name__}: {exc}"))
+        else:
+            reads.append((index, path, found, ""))
+    try:
+        return _frames(reads)
+    except Exception:  # one file's rows cannot be tabled: find it, table the rest
+        frames = []
+        for one in reads:
+            try:
+                frames.append(_frames([one]))
+            except Exception as exc:
+                message = f"cannot be tabled ({type(exc).__name__}: {exc})"
+                frames.append(_frames([(one[0], one[1], None, message)]))
+        return {table: pd.concat([f[table] for f in frames], ignore_index=True) for table in TABLES}
+
+
+def _frames(reads: list[tuple[int, str, FileRead | None, str]]) -> dict[str, pd.DataFrame]:
+    buffer = RowBuffer()
+    for index, path, found, message in reads:
+        if found is None:
+            buffer.add_error(index, path, message, None)
         else:
             buffer.add_file(index, found)
     return buffer.frames()

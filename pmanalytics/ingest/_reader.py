@@ -114,7 +114,10 @@ def read_file(
     if Path(shown).suffix.lower() in EXPORT_SUFFIXES:
         found, result = read_export(shown, max_bytes=max_bytes)
         if found is None:
-            return FileRead(shown, "", ImportResult() if not named else result)
+            if named:
+                return FileRead(shown, "", result)
+            notes = tuple((p.line, f"skipped: {p.message}") for p in result.errors)
+            return FileRead(shown, "", ImportResult(), MarkdownReport(notes=notes))
         return FileRead(shown, found.key, result)
     try:
         text = read_file_text(shown, max_bytes=max_bytes)
@@ -146,7 +149,11 @@ def read_files(
     """
     check_int("max_bytes", max_bytes, minimum=1)
     build_section_map(section_map)  # bad arguments fail before any reading
-    for path, named in discover(as_paths(paths)).items():
+    found = discover(as_paths(paths))
+    for skipped in found.skipped:  # reported, never dropped in silence
+        problem = ImportProblem(skipped.path, None, skipped.reason)
+        yield FileRead(skipped.path, "", ImportResult(errors=(problem,)))
+    for path, named in found.files.items():
         yield read_file(path, section_map=section_map, max_bytes=max_bytes, named=named)
 
 
