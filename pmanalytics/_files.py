@@ -41,7 +41,7 @@ from markdown_it.token import Token
 
 from ._atomic import atomic_write_text
 from ._errors import IngestError, ModelError
-from ._ids import stable_id
+from ._ids import case_clash, check_file_id, stable_id
 from ._model import TEMPLATE_SECTIONS, Item, PostMortem, is_slug, slugify
 from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
 
@@ -107,6 +107,7 @@ def dumps(pm: PostMortem) -> str:
     """
     if not isinstance(pm, PostMortem):
         raise TypeError(f"'pm' must be a PostMortem, got {type(pm).__name__}")
+    pm = _revalidated(pm)
     front = _front_matter(pm)
     body_fields = {"summary": pm.summary, "impact": pm.impact.text}
     for name, text in body_fields.items():
@@ -114,6 +115,7 @@ def dumps(pm: PostMortem) -> str:
             front = _with_text_in_front(front, name, text)
             body_fields[name] = ""
     text = _compose(front, body_fields, pm.items)
+    _check_readable(text, pm.id)
     if _reads_back_equal(text, pm):
         return text
     # Something in the items (an odd heading, say) does not survive the body: keep all
@@ -144,8 +146,45 @@ def write(pm: PostMortem, folder: str | Path) -> Path:
     target_dir = Path(folder)
     if target_dir.suffix == ".md":
         raise ValueError(f"'folder' must be a folder, got the file name {str(folder)!r}")
+    if not isinstance(pm, PostMortem):
+        raise TypeError(f"'pm' must be a PostMortem, got {type(pm).__name__}")
+    name = f"{check_file_id(pm.id, 'post-mortem id', error=ModelError)}.md"
+    text = dumps(pm)
     target_dir.mkdir(parents=True, exist_ok=True)
-    return atomic_write_text(target_dir / f"{pm.id}.md", dumps(pm))
+    clash = case_clash(target_dir, name)
+    if clash is not None:
+        raise ModelError(
+            f"cannot write {name}: {target_dir} already has {clash}, which differs only in "
+            "case (one file on Windows and macOS); rename one of the ids"
+        )
+    return atomic_write_text(target_dir / name, text)
+
+
+def _revalidated(pm: PostMortem) -> PostMortem:
+    """``pm`` checked again: ``model_copy(update=...)`` does not validate what it sets."""
+    try:
+        return PostMortem.model_validate(pm.model_dump())
+    except ModelError as exc:
+        raise ModelError(f"post-mortem cannot be written: {exc}", exc.locations) from exc
+
+
+def _check_readable(text: str, identifier: str) -> None:
+    """ModelError for a rendered file the loader would refuse (checked before writing)."""
+    problem = None
+    if "\x00" in text:
+        problem = "its text holds a NUL character, which the loader refuses"
+    elif text.count("\n") + 1 > MAX_LINES:
+        problem = f"it would have more than {MAX_LINES:,} lines, which the loader refuses"
+    else:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            problem = (
+                f"its text holds {text[exc.start]!r}, half of a character (a lone surrogate) "
+                "that UTF-8 cannot store"
+            )
+    if problem is not None:
+        raise ModelError(f"post-mortem {identifier!r} cannot be written: {problem}")
 
 
 def _dump_record(record: Any) -> dict[str, Any]:
@@ -270,6 +309,7 @@ def loads(text: str, *, path: str | Path | None = None) -> PostMortem:
     if not isinstance(text, str):
         raise TypeError(f"'text' must be a str, got {type(text).__name__}")
     where = Path(path) if path is not None else Path("<text>")
+    check_line_count(text, where)
     document = _Document.parse(text, where)
     data = document.to_model_data()
     try:
@@ -420,6 +460,17 @@ class _Document:
         return self.front_lines.get(first_word)
 
 
+def check_line_count(text: str, path: str | Path) -> None:
+    """IngestError when ``text`` has more than :data:`MAX_LINES` lines."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise IngestError(
+            path,
+            f"has {lines:,} lines, more than the {MAX_LINES:,} a post-mortem may have; "
+            "it was not read: split it",
+        )
+
+
 def unix_lines(text: str) -> str:
     """Without a byte-order mark, and with ``\\n`` line ends only."""
     if text.startswith("\ufeff"):
@@ -444,6 +495,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise IngestError(path, "the front matter opened on line 1 is never closed with '---'", 1)
 
 
+#: The most lines a post-mortem's Markdown may have: reading costs time and memory in
+#: proportion (about 5 s and 400 MB at the limit), so a runaway file is refused.
+MAX_LINES = 50_000
+
 #: The most values front matter may hold, each alias counted as the values it repeats:
 #: a "billion laughs" document of a few hundred bytes is refused before it is built.
 MAX_FRONT_MATTER_VALUES = 100_000
@@ -462,10 +517,10 @@ def load_front_matter(text: str, path: Path) -> dict[str, Any]:
 
     Examples
     --------
-    >>> load_front_matter("title: A\ntitle: B", Path("x.md"))
+    >>> load_front_matter("title: A\\ntitle: B", Path("x.md"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    pmanalytics._errors.IngestError: x.md:3: front matter: the key 'title' is given twice (lines 2 and 3)
+    pmanalytics._errors.IngestError: x.md:3: front matter: the key 'title' is given twice ...
     """
     loader = _SafeLoader(text)
     try:
@@ -518,7 +573,9 @@ def _check_nodes(top: yaml.Node, path: Path, loader: Any) -> None:
         if key in sizes:
             continue
         if key in open_nodes:
-            raise IngestError(path, "front matter refers to itself through a YAML alias", _line(node))
+            raise IngestError(
+                path, "front matter refers to itself through a YAML alias", _line(node)
+            )
         if depth > MAX_FRONT_MATTER_DEPTH:
             raise IngestError(
                 path,
@@ -532,7 +589,8 @@ def _check_nodes(top: yaml.Node, path: Path, loader: Any) -> None:
                 loader.construct_yaml_timestamp(node)
             except (ValueError, OverflowError) as exc:
                 raise IngestError(
-                    path, f"front matter: {node.value!r} is not a valid date or time ({exc})",
+                    path,
+                    f"front matter: {node.value!r} is not a valid date or time ({exc})",
                     _line(node),
                 ) from None
         open_nodes.add(key)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -106,14 +108,14 @@ def load(
     found = discover(inputs)
     files = list(found.files)
     named = [found.files[path] for path in files]
-    manifest = _manifest(files)
+    manifest = _manifest(files, max_bytes)
 
     folder = None
     cached = None
     if cache is not False:
         root = default_cache_root() if cache is True else Path(cache).expanduser()
         folder = cache_folder(root, inputs, options.key())
-        cached = read_cache(folder)
+        cached = read_cache(folder, int(manifest["size"].clip(lower=0).sum()))
 
     reused, to_parse = _plan(manifest, cached)
     parsed = _parse(files, named, to_parse, workers, progress, options)
@@ -151,48 +153,63 @@ def _with_skipped(
     return frames
 
 
-def _manifest(files: list[Path]) -> pd.DataFrame:
-    sizes, mtimes = [], []
+def _manifest(files: list[Path], max_bytes: int) -> pd.DataFrame:
+    """Each file's size, mtime and content hash: what decides whether the cache still holds it."""
+    sizes, mtimes, hashes = [], [], []
     for path in files:
-        try:
-            stat = os.stat(path)
-        except OSError:  # gone or unreadable: parsed (never reused), and reported then
-            sizes.append(-1)
-            mtimes.append(-1)
-            continue
-        sizes.append(stat.st_size)
-        mtimes.append(stat.st_mtime_ns)
+        size, mtime, digest = _fingerprint(path, max_bytes)
+        sizes.append(size)
+        mtimes.append(mtime)
+        hashes.append(digest)
     return pd.DataFrame(
         {
             "path": pd.Series([str(f) for f in files], dtype="string"),
             "size": pd.Series(sizes, dtype="int64"),
             "mtime_ns": pd.Series(mtimes, dtype="int64"),
+            "hash": pd.Series(hashes, dtype="string"),
         }
     )
+
+
+def _fingerprint(path: Path, max_bytes: int) -> tuple[int, int, str]:
+    """Size, mtime and a hash of the content (so an edit that keeps both is seen).
+
+    (-1, -1, "") for a file that is gone or unreadable: it is parsed, never taken from
+    the cache, and its error row says why. Only a regular file is read, without blocking.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return -1, -1, ""
+    with open(descriptor, "rb", closefd=True) as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return -1, -1, ""
+        digest = hashlib.blake2b(digest_size=16)
+        if status.st_size <= max_bytes:
+            try:
+                digest.update(handle.read(max_bytes + 1))
+            except OSError:
+                return -1, -1, ""
+        return status.st_size, status.st_mtime_ns, digest.hexdigest()
 
 
 def _plan(manifest: pd.DataFrame, cached: CachedTables | None) -> tuple[dict[int, int], list[int]]:
     """Which files the cache still holds (new index -> cached index) and which to parse."""
     if cached is None:
         return {}, list(range(len(manifest)))
+    columns = ["path", "size", "mtime_ns", "hash"]
     old = {
-        (path, size, mtime): index
-        for index, (path, size, mtime) in enumerate(
-            zip(
-                cached.manifest["path"],
-                cached.manifest["size"],
-                cached.manifest["mtime_ns"],
-                strict=True,
-            )
+        key: index
+        for index, key in enumerate(
+            zip(*(cached.manifest[column] for column in columns), strict=True)
         )
     }
     reused: dict[int, int] = {}
     to_parse: list[int] = []
     settled = cached.written_ns - RACY_NS
-    for index, key in enumerate(
-        zip(manifest["path"], manifest["size"], manifest["mtime_ns"], strict=True)
-    ):
-        if key in old and key[2] < settled:
+    for index, key in enumerate(zip(*(manifest[column] for column in columns), strict=True)):
+        if key in old and key[3] and 0 <= key[2] < settled:
             reused[index] = old[key]
         else:
             to_parse.append(index)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._discover import EXPORT_SUFFIXES, PathInput, as_paths, discover
 from .._errors import IngestError, ModelError
-from .._files import loads
+from .._files import check_line_count, loads
 from .._model import PostMortem
 from .._sections import Part, build_section_map, match_heading
 from .._validate import check_int
@@ -208,6 +208,7 @@ def _read_markdown(
     """A Markdown post-mortem whatever its template: the format it was read as, and it."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_line_count(text, source)
     keys = _front_keys(text)
     if keys and keys <= _CANONICAL_KEYS:  # front matter with only the model's own fields
         has_id = "id" in keys

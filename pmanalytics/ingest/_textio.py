@@ -36,6 +36,8 @@ __all__ = [
     "source_name",
 ]
 
+#: The most rows one CSV export may have (reading costs time in proportion).
+MAX_ROWS = 100_000
 #: A NUL this early means a binary file (no line to name); a later one is a stray NUL in text.
 _BINARY_PROBE = 8192
 #: Files larger than this are refused before they are read (``max_bytes``).
@@ -329,6 +331,16 @@ def read_csv(text: str, shown: str) -> CsvTable:
                     )
                 )
                 continue
+            if len(table.rows) == MAX_ROWS:
+                table.problems.append(
+                    ImportProblem(
+                        shown,
+                        start,
+                        f"more than {MAX_ROWS:,} rows: the rest of the file was not read; "
+                        "split the export",
+                    )
+                )
+                break
             table.rows.append((start, row))
     except csv.Error as exc:
         table.problems.append(
