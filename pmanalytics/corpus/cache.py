@@ -230,7 +230,15 @@ def write_cache(folder: Path, cached: CachedTables) -> None:
                     shutil.rmtree(old, ignore_errors=True)
     except Timeout:
         shutil.rmtree(target, ignore_errors=True)  # another load is writing it
-    except Exception as exc:  # a name that is not UTF-8, a full disk: the cache is optional
+    except UnicodeEncodeError as exc:  # a file name that is not UTF-8 (Parquet needs UTF-8)
+        shutil.rmtree(target, ignore_errors=True)
+        warnings.warn(
+            f"could not write the corpus cache in {folder}: a file name or text is not valid "
+            f"UTF-8 ({exc.object[max(0, exc.start - 20) : exc.end + 20]!r}); rename the file "
+            "to use the cache",
+            stacklevel=3,
+        )
+    except Exception as exc:  # a full disk, a read-only folder: the cache is optional
         shutil.rmtree(target, ignore_errors=True)
         warnings.warn(
             f"could not write the corpus cache in {folder} ({type(exc).__name__}: {exc})",

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ __all__ = [
     "source_name",
 ]
 
-#: The most rows one CSV export may have (reading costs time in proportion).
-MAX_ROWS = 100_000
+#: The most rows one CSV export may have: reading costs time in proportion (about 5 s
+#: at the limit). Jira exports 1,000 issues at a time; a retrospective has hundreds.
+MAX_ROWS = 20_000
 #: A NUL this early means a binary file (no line to name); a later one is a stray NUL in text.
 _BINARY_PROBE = 8192
 #: Files larger than this are refused before they are read (``max_bytes``).
@@ -393,13 +395,52 @@ def load_json(text: str, shown: str) -> tuple[Any, ImportProblem | None]:
     x.json:2: invalid JSON: Expecting value (column 7)
     """
     try:
-        return json.loads(text), None
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, ImportProblem(
             shown, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
         )
     except RecursionError:
         return None, ImportProblem(shown, None, "invalid JSON: nested too deeply to read")
+    if _SURROGATE_ESCAPE.search(text):
+        value = _without_lone_surrogates(value)
+    return value, None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate (half a character, as a browser cuts a string
+    inside an emoji) replaced by U+FFFD, so that every string can be stored as UTF-8.
+
+    Examples
+    --------
+    >>> _without_lone_surrogates({"name": ["cut \\ud83d"]}) == {"name": ["cut \\ufffd"]}
+    True
+    """
+
+    def fix(item: Any) -> Any:
+        if isinstance(item, str):
+            return _LONE_SURROGATE.sub("\ufffd", item)
+        return item
+
+    top = fix(value)
+    stack = [top]
+    while stack:  # iterative: the JSON may be deep
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key in list(current):
+                fixed_key = fix(key)
+                item = fix(current.pop(key))
+                current[fixed_key] = item
+                stack.append(item)
+        elif isinstance(current, list):
+            for index, item in enumerate(current):
+                current[index] = fix(item)
+                stack.append(current[index])
+    return top
 
 
 def json_of(source: Source | Any) -> Any:
