@@ -12,9 +12,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 import pmanalytics as pm
 
 Case = Callable[[Path], list[str]]
@@ -105,12 +102,6 @@ def _huge_lines(folder: Path) -> list[str]:
     return ["huge.md"]
 
 
-def _big_csv(folder: Path) -> list[str]:
-    rows = "".join(f"Fix {i},OPS-{i},Done,postmortem-good-one\n" for i in range(20_100))
-    (folder / "big-jira.csv").write_text("Summary,Issue key,Status,Labels\n" + rows)
-    return ["big-jira.csv"]
-
-
 def _deep_json(folder: Path) -> list[str]:
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     return ["deep.json"]
@@ -162,7 +153,6 @@ CASES: dict[str, Case] = {
     "huge-lines": _huge_lines,
     "bad-csv": _text("bad.csv", 'Summary,Issue key\n"unclosed,OPS-1\n'),
     "ragged-csv": _text("ragged.csv", "Summary,Issue key,Status,Labels\nA\nB,C,D,E,F,G\n"),
-    "big-csv": _big_csv,
     "jira-nul": _text("nul-jira.csv", "Summary,Issue key,Status,Labels\nA\x00,OPS-1,Done,x\n"),
     "bad-json": _text("bad.json", '{"incidents": [}'),
     "deep-json": _deep_json,
@@ -202,11 +192,3 @@ CASES: dict[str, Case] = {
     "socket": _socket,
     "not-utf8-name": _not_utf8_name,
 }
-
-
-def write_corrupt_parquet(path: Path, rows: int) -> None:
-    """A small Parquet file with very many rows (it compresses to almost nothing)."""
-    table = pa.table({"x": pa.array([0] * 1, type=pa.int8())})
-    table = pa.concat_tables([table] * 1).slice(0, 1)
-    big = pa.table({"x": pa.nulls(rows, type=pa.int8())})
-    pq.write_table(big if rows else table, path)
