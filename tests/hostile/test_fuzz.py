@@ -12,7 +12,7 @@ import io
 import json
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ _NUMBERS = st.one_of(
 )
 _TEXT = st.text(max_size=30)
 _MOMENTS = st.one_of(
-    st.datetimes(min_value=datetime(1, 1, 2), timezones=st.sampled_from([None, timezone.utc])),
+    st.datetimes(min_value=datetime(1, 1, 2), timezones=st.sampled_from([None, UTC])),
     st.datetimes(
         min_value=datetime(9999, 12, 30), timezones=st.just(timezone(timedelta(hours=-5)))
     ),
