@@ -6,7 +6,17 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "pmanalytics"
-CORE = ("_atomic", "_discover", "_errors", "_files", "_ids", "_model", "_sections", "_validate")
+CORE = (
+    "_atomic",
+    "_discover",
+    "_errors",
+    "_files",
+    "_ids",
+    "_model",
+    "_sections",
+    "_validate",
+    "_yaml",
+)
 FEATURES = {"corpus", "ingest", "metrics", "themes", "session", "widgets", "dashboard", "demo"}
 FEATURES |= {"report", "checkin", "cli", "plots"}
 

@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..._errors import IngestError, ModelError
-from ..._files import load_front_matter, split_front_matter, unix_lines
+from ..._files import split_front_matter, unix_lines
 from ..._ids import stable_id
 from ..._model import TEMPLATE_SECTIONS, PostMortem, as_aware, is_slug, slugify
 from ..._sections import Part, match_heading, normalise_heading
+from ..._yaml import load_front_matter
 from ._actions import read_actions
 from ._blocks import Block, Heading, Node, parse_blocks
 from ._front import read_front_matter
