@@ -41,18 +41,17 @@ from markdown_it.token import Token
 
 from ._atomic import atomic_write_text
 from ._errors import IngestError, ModelError
-from ._ids import stable_id
+from ._ids import case_clash, check_file_id, stable_id
 from ._model import TEMPLATE_SECTIONS, Item, PostMortem, is_slug, slugify
 from ._sections import CANONICAL_HEADINGS, IMPACT, SUMMARY, body_part
+from ._yaml import load_front_matter
 
 __all__ = ["dumps", "loads", "write"]
 
-try:  # libyaml's C loader and dumper; the pure-Python ones are a slower fallback
+try:  # libyaml's C dumper; the pure-Python one is a slower fallback
     from yaml import CSafeDumper as _BaseDumper
-    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 # Block structure is all we need; skipping inline parsing halves the parse time.
 _MARKDOWN = MarkdownIt("commonmark").disable("inline")
@@ -107,6 +106,7 @@ def dumps(pm: PostMortem) -> str:
     """
     if not isinstance(pm, PostMortem):
         raise TypeError(f"'pm' must be a PostMortem, got {type(pm).__name__}")
+    pm = _revalidated(pm)
     front = _front_matter(pm)
     body_fields = {"summary": pm.summary, "impact": pm.impact.text}
     for name, text in body_fields.items():
@@ -114,6 +114,7 @@ def dumps(pm: PostMortem) -> str:
             front = _with_text_in_front(front, name, text)
             body_fields[name] = ""
     text = _compose(front, body_fields, pm.items)
+    _check_readable(text, pm.id)
     if _reads_back_equal(text, pm):
         return text
     # Something in the items (an odd heading, say) does not survive the body: keep all
@@ -144,8 +145,45 @@ def write(pm: PostMortem, folder: str | Path) -> Path:
     target_dir = Path(folder)
     if target_dir.suffix == ".md":
         raise ValueError(f"'folder' must be a folder, got the file name {str(folder)!r}")
+    if not isinstance(pm, PostMortem):
+        raise TypeError(f"'pm' must be a PostMortem, got {type(pm).__name__}")
+    name = f"{check_file_id(pm.id, 'post-mortem id', error=ModelError)}.md"
+    text = dumps(pm)
     target_dir.mkdir(parents=True, exist_ok=True)
-    return atomic_write_text(target_dir / f"{pm.id}.md", dumps(pm))
+    clash = case_clash(target_dir, name)
+    if clash is not None:
+        raise ModelError(
+            f"cannot write {name}: {target_dir} already has {clash}, which differs only in "
+            "case (one file on Windows and macOS); rename one of the ids"
+        )
+    return atomic_write_text(target_dir / name, text)
+
+
+def _revalidated(pm: PostMortem) -> PostMortem:
+    """``pm`` checked again: ``model_copy(update=...)`` does not validate what it sets."""
+    try:
+        return PostMortem.model_validate(pm.model_dump())
+    except ModelError as exc:
+        raise ModelError(f"post-mortem cannot be written: {exc}", exc.locations) from exc
+
+
+def _check_readable(text: str, identifier: str) -> None:
+    """ModelError for a rendered file the loader would refuse (checked before writing)."""
+    problem = None
+    if "\x00" in text:
+        problem = "its text holds a NUL character, which the loader refuses"
+    elif text.count("\n") + 1 > MAX_LINES:
+        problem = f"it would have more than {MAX_LINES:,} lines, which the loader refuses"
+    else:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            problem = (
+                f"its text holds {text[exc.start]!r}, half of a character (a lone surrogate) "
+                "that UTF-8 cannot store"
+            )
+    if problem is not None:
+        raise ModelError(f"post-mortem {identifier!r} cannot be written: {problem}")
 
 
 def _dump_record(record: Any) -> dict[str, Any]:
@@ -270,6 +308,7 @@ def loads(text: str, *, path: str | Path | None = None) -> PostMortem:
     if not isinstance(text, str):
         raise TypeError(f"'text' must be a str, got {type(text).__name__}")
     where = Path(path) if path is not None else Path("<text>")
+    check_line_count(text, where)
     document = _Document.parse(text, where)
     data = document.to_model_data()
     try:
@@ -420,6 +459,17 @@ class _Document:
         return self.front_lines.get(first_word)
 
 
+def check_line_count(text: str, path: str | Path) -> None:
+    """IngestError when ``text`` has more than :data:`MAX_LINES` lines."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise IngestError(
+            path,
+            f"has {lines:,} lines, more than the {MAX_LINES:,} a post-mortem may have; "
+            "it was not read: split it",
+        )
+
+
 def unix_lines(text: str) -> str:
     """Without a byte-order mark, and with ``\\n`` line ends only."""
     if text.startswith("\ufeff"):
@@ -444,22 +494,9 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise IngestError(path, "the front matter opened on line 1 is never closed with '---'", 1)
 
 
-def load_front_matter(text: str, path: Path) -> dict[str, Any]:
-    """Front matter as a dict of str keys (safe YAML); IngestError naming the line."""
-    try:
-        data = yaml.load(text, Loader=_SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise IngestError(path, f"front matter is not valid YAML: {problem}", line) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise IngestError(
-            path, f"front matter must be a mapping of fields, got a {type(data).__name__}", 2
-        )
-    return {str(key): value for key, value in data.items()}
+#: The most lines a post-mortem's Markdown may have: reading costs time and memory in
+#: proportion (about 5 s and 400 MB at the limit), so a runaway file is refused.
+MAX_LINES = 50_000
 
 
 @dataclass(frozen=True)

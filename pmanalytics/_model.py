@@ -30,6 +30,7 @@ __all__ = [
     "ACTION_KINDS",
     "ACTION_STATUSES",
     "ITEM_SECTIONS",
+    "MAX_INT",
     "OPEN_ACTION_STATUSES",
     "PARTICIPANT_ROLES",
     "POSTMORTEM_STATUSES",
@@ -90,6 +91,12 @@ TimelineKind = Literal[
 ]
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+#: The largest whole number a Corpus table holds (``Int64`` columns): counts, votes, ranks.
+MAX_INT = 2**63 - 1
+#: The range of a timestamp, in UTC: what microsecond timestamps and Python dates hold.
+_FIRST_MOMENT = datetime(1, 1, 1, tzinfo=UTC)
+_LAST_MOMENT = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -158,6 +165,26 @@ def as_aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+def _in_range(value: datetime) -> datetime:
+    """``value`` (made aware) when it falls in years 1 to 9999 in UTC, else ValueError.
+
+    Examples
+    --------
+    >>> _in_range(datetime.fromisoformat("9999-12-31T23:00-05:00"))
+    Traceback (most recent call last):
+    ...
+    ValueError: must fall in the years 1 to 9999 in UTC, got '9999-12-31T23:00:00-05:00'
+    """
+    value = as_aware(value)
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"must fall in the years 1 to 9999 in UTC, got {value.isoformat()!r}"
+        ) from None
+    return value
+
+
 def is_open_status(status: str) -> bool:
     """True for a status that leaves an action still to do (``open`` or ``in_progress``).
 
@@ -217,7 +244,7 @@ RequiredText = Annotated[str, AfterValidator(_normalise_text), AfterValidator(_n
 Label = Annotated[
     str, AfterValidator(_normalise_text), AfterValidator(_non_empty), AfterValidator(_single_line)
 ]
-Timestamp = Annotated[datetime, AfterValidator(as_aware)]
+Timestamp = Annotated[datetime, AfterValidator(_in_range)]
 Labels = Annotated[tuple[Label, ...], BeforeValidator(_string_list)]
 
 
@@ -363,7 +390,7 @@ class Severity(_Record):
     """
 
     label: Label
-    rank: int | None = Field(default=None, ge=0)
+    rank: int | None = Field(default=None, ge=0, le=MAX_INT)
 
     @model_validator(mode="before")
     @classmethod
@@ -382,8 +409,8 @@ class Impact(_Record):
     """Who and what was affected: narrative text plus optional counts."""
 
     text: Text = ""
-    customers_affected: int | None = Field(default=None, ge=0)
-    minutes: float | None = Field(default=None, ge=0)
+    customers_affected: int | None = Field(default=None, ge=0, le=MAX_INT)
+    minutes: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 class TimelineEvent(_Record):
@@ -406,7 +433,7 @@ class Review(_Record):
 
     held_on: date | None = None
     facilitator: Label | None = None
-    duration_minutes: int | None = Field(default=None, ge=0)
+    duration_minutes: int | None = Field(default=None, ge=0, le=MAX_INT)
 
 
 class Link(_Record):
@@ -434,7 +461,7 @@ class Item(_Record):
     text: RequiredText
     heading: Label | None = None
     author: Label | None = None
-    votes: int = Field(default=0, ge=0)
+    votes: int = Field(default=0, ge=0, le=MAX_INT)
     theme_id: Slug | None = None
     created_at: Timestamp | None = None
 
@@ -453,7 +480,7 @@ class Theme(_Record):
 
     id: Slug
     label: Label
-    rank: int | None = Field(default=None, ge=1)
+    rank: int | None = Field(default=None, ge=1, le=MAX_INT)
 
 
 class Action(_Record):
@@ -676,6 +703,9 @@ class PostMortem(_Record):
             )
 
     def _check_references(self) -> None:
+        votes = sum(item.votes for item in self.items)
+        if votes > MAX_INT:  # a theme's votes are a sum, and must fit a table too
+            raise ValueError(f"items: votes add up to {votes}, more than {MAX_INT}")
         for kind, ids in (
             ("item", [i.id for i in self.items]),
             ("theme", [t.id for t in self.themes]),

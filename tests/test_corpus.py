@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 import warnings
@@ -223,6 +225,16 @@ def test_a_corrupt_cache_is_rebuilt_never_trusted(folder, tmp_path):
         _assert_same(cold, pm.load(folder, cache=cache))  # and the rebuilt cache is good
 
 
+def _resign(generation, table):
+    """Record a rewritten cache file's hash and rows in meta.json, as a crafted cache would."""
+    meta_path = generation / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    data = (generation / f"{table}.parquet").read_bytes()
+    rows = len(pd.read_parquet(generation / f"{table}.parquet"))
+    meta["files"][table] = {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
+    meta_path.write_text(json.dumps(meta))
+
+
 def test_a_cache_pointing_at_unknown_files_is_rejected(folder, tmp_path):
     cache = tmp_path / "cache"
     cold = pm.load(folder, cache=cache)
@@ -230,6 +242,7 @@ def test_a_cache_pointing_at_unknown_files_is_rejected(folder, tmp_path):
     items = pd.read_parquet(generation / "items.parquet")
     items["_file"] = 999
     items.to_parquet(generation / "items.parquet", index=False)
+    _resign(generation, "items")  # a consistent meta.json: the index check must catch it
     with pytest.warns(UserWarning, match="names files the manifest does not have"):
         _assert_same(cold, pm.load(folder, cache=cache))
 

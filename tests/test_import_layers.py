@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "pmanalytics"
 CORE = ("_atomic", "_discover", "_errors", "_files", "_html", "_ids", "_markdown", "_model")
-CORE += ("_sections", "_validate", "_version")
+CORE += ("_sections", "_validate", "_version", "_yaml", "_lazy", "_new")
 FEATURES = {"corpus", "ingest", "metrics", "themes", "session", "widgets", "dashboard", "demo"}
 FEATURES |= {"report", "checkin", "cli", "plots", "followup"}
 

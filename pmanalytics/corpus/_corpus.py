@@ -126,7 +126,7 @@ def _without_duplicates(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
     why, and the warnings of a file left out entirely go with it.
     """
     incidents = tables["incidents"]
-    if not incidents["incident_id"].duplicated().any():
+    if not incidents["incident_id"].str.casefold().duplicated().any():
         return tables
     left_out = duplicate_ids(zip(incidents["incident_id"], incidents["path"], strict=True))
     skipped = incidents.iloc[sorted(left_out)]

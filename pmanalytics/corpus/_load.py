@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -13,11 +15,11 @@ from typing import Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._discover import PathInput, as_paths, discover
+from .._discover import PathInput, Skipped, as_paths, discover
 from .._errors import IngestError
 from .._sections import build_section_map
 from .._validate import check_choice, check_int
-from ..ingest import DEFAULT_MAX_BYTES, read_file
+from ..ingest import DEFAULT_MAX_BYTES, FileRead, read_file
 from ._corpus import Corpus, finish
 from .cache import (
     RACY_NS,
@@ -104,16 +106,16 @@ def load(
     options = _ReadOptions(dict(section_map or {}), max_bytes)
     inputs = as_paths(paths)
     found = discover(inputs)
-    files = list(found)
-    named = [found[path] for path in files]
-    manifest = _manifest(files)
+    files = list(found.files)
+    named = [found.files[path] for path in files]
+    manifest = _manifest(files, max_bytes)
 
     folder = None
     cached = None
     if cache is not False:
         root = default_cache_root() if cache is True else Path(cache).expanduser()
         folder = cache_folder(root, inputs, options.key())
-        cached = read_cache(folder)
+        cached = read_cache(folder, int(manifest["size"].clip(lower=0).sum()))
 
     reused, to_parse = _plan(manifest, cached)
     parsed = _parse(files, named, to_parse, workers, progress, options)
@@ -121,6 +123,7 @@ def load(
     stale = cached is None or len(reused) != len(cached.manifest)
     if folder is not None and (to_parse or stale):
         write_cache(folder, CachedTables(manifest, frames))
+    frames = _with_skipped(frames, found.skipped)
     corpus = finish(frames, {"section_map": options.section_map, "max_bytes": max_bytes})
     if errors == "raise" and len(corpus.errors):
         first = corpus.errors.iloc[0]
@@ -129,43 +132,84 @@ def load(
     return corpus
 
 
-def _manifest(files: list[Path]) -> pd.DataFrame:
-    sizes, mtimes = [], []
+def _with_skipped(
+    frames: dict[str, pd.DataFrame], skipped: tuple[Skipped, ...]
+) -> dict[str, pd.DataFrame]:
+    """The tables with a row for each entry discovery skipped (errors, or warnings)."""
+    if not skipped:
+        return frames
+    buffer = RowBuffer()
+    for one in skipped:
+        table = "errors" if one.error else "warnings"
+        buffer.columns[table]["path"].append(one.path)
+        buffer.columns[table]["line"].append(None)
+        buffer.columns[table]["message"].append(one.reason)
+        buffer.columns[table][FILE_COLUMN].append(-1)
+    extra = buffer.frames()
+    frames = dict(frames)
+    for table in ("errors", "warnings"):
+        if len(extra[table]):
+            frames[table] = pd.concat([extra[table], frames[table]], ignore_index=True)
+    return frames
+
+
+def _manifest(files: list[Path], max_bytes: int) -> pd.DataFrame:
+    """Each file's size, mtime and content hash: what decides whether the cache still holds it."""
+    sizes, mtimes, hashes = [], [], []
     for path in files:
-        stat = os.stat(path)
-        sizes.append(stat.st_size)
-        mtimes.append(stat.st_mtime_ns)
+        size, mtime, digest = _fingerprint(path, max_bytes)
+        sizes.append(size)
+        mtimes.append(mtime)
+        hashes.append(digest)
     return pd.DataFrame(
         {
             "path": pd.Series([str(f) for f in files], dtype="string"),
             "size": pd.Series(sizes, dtype="int64"),
             "mtime_ns": pd.Series(mtimes, dtype="int64"),
+            "hash": pd.Series(hashes, dtype="string"),
         }
     )
+
+
+def _fingerprint(path: Path, max_bytes: int) -> tuple[int, int, str]:
+    """Size, mtime and a hash of the content (so an edit that keeps both is seen).
+
+    (-1, -1, "") for a file that is gone or unreadable: it is parsed, never taken from
+    the cache, and its error row says why. Only a regular file is read, without blocking.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return -1, -1, ""
+    with open(descriptor, "rb", closefd=True) as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return -1, -1, ""
+        digest = hashlib.blake2b(digest_size=16)
+        if status.st_size <= max_bytes:
+            try:
+                digest.update(handle.read(max_bytes + 1))
+            except OSError:
+                return -1, -1, ""
+        return status.st_size, status.st_mtime_ns, digest.hexdigest()
 
 
 def _plan(manifest: pd.DataFrame, cached: CachedTables | None) -> tuple[dict[int, int], list[int]]:
     """Which files the cache still holds (new index -> cached index) and which to parse."""
     if cached is None:
         return {}, list(range(len(manifest)))
+    columns = ["path", "size", "mtime_ns", "hash"]
     old = {
-        (path, size, mtime): index
-        for index, (path, size, mtime) in enumerate(
-            zip(
-                cached.manifest["path"],
-                cached.manifest["size"],
-                cached.manifest["mtime_ns"],
-                strict=True,
-            )
+        key: index
+        for index, key in enumerate(
+            zip(*(cached.manifest[column] for column in columns), strict=True)
         )
     }
     reused: dict[int, int] = {}
     to_parse: list[int] = []
     settled = cached.written_ns - RACY_NS
-    for index, key in enumerate(
-        zip(manifest["path"], manifest["size"], manifest["mtime_ns"], strict=True)
-    ):
-        if key in old and key[2] < settled:
+    for index, key in enumerate(zip(*(manifest[column] for column in columns), strict=True)):
+        if key in old and key[3] and 0 <= key[2] < settled:
             reused[index] = old[key]
         else:
             to_parse.append(index)
@@ -185,15 +229,40 @@ class _ReadOptions:
 def _parse_chunk(
     chunk: list[tuple[int, str, bool]], options: _ReadOptions
 ) -> dict[str, pd.DataFrame]:
-    """Parse some files (in a worker process); every problem becomes an error row."""
-    buffer = RowBuffer()
+    """Parse some files (in a worker process); every problem becomes an error row.
+
+    The guard covers each file from reading to its rows in the tables: a value that no
+    table can hold (a bug, as the model bounds what it accepts) makes that file an
+    error row too, and the other files still load.
+    """
+    reads: list[tuple[int, str, FileRead | None, str]] = []
     for index, path, named in chunk:
         try:
             found = read_file(
                 path, section_map=options.section_map, max_bytes=options.max_bytes, named=named
             )
         except Exception as exc:  # a bug must not stop the other files
-            buffer.add_error(index, path, f"unexpected {type(exc).__name__}: {exc}", None)
+            reads.append((index, path, None, f"unexpected {type(exc).__name__}: {exc}"))
+        else:
+            reads.append((index, path, found, ""))
+    try:
+        return _frames(reads)
+    except Exception:  # one file's rows cannot be tabled: find it, table the rest
+        frames = []
+        for one in reads:
+            try:
+                frames.append(_frames([one]))
+            except Exception as exc:
+                message = f"cannot be tabled ({type(exc).__name__}: {exc})"
+                frames.append(_frames([(one[0], one[1], None, message)]))
+        return {table: pd.concat([f[table] for f in frames], ignore_index=True) for table in TABLES}
+
+
+def _frames(reads: list[tuple[int, str, FileRead | None, str]]) -> dict[str, pd.DataFrame]:
+    buffer = RowBuffer()
+    for index, path, found, message in reads:
+        if found is None:
+            buffer.add_error(index, path, message, None)
         else:
             buffer.add_file(index, found)
     return buffer.frames()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._discover import EXPORT_SUFFIXES, PathInput, as_paths, discover
 from .._errors import IngestError, ModelError
-from .._files import loads
+from .._files import check_line_count, loads
 from .._model import PostMortem
 from .._sections import Part, build_section_map, match_heading
 from .._validate import check_int
@@ -114,7 +114,10 @@ def read_file(
     if Path(shown).suffix.lower() in EXPORT_SUFFIXES:
         found, result = read_export(shown, max_bytes=max_bytes)
         if found is None:
-            return FileRead(shown, "", ImportResult() if not named else result)
+            if named:
+                return FileRead(shown, "", result)
+            notes = tuple((p.line, f"skipped: {p.message}") for p in result.errors)
+            return FileRead(shown, "", ImportResult(), MarkdownReport(notes=notes))
         return FileRead(shown, found.key, result)
     try:
         text = read_file_text(shown, max_bytes=max_bytes)
@@ -146,7 +149,11 @@ def read_files(
     """
     check_int("max_bytes", max_bytes, minimum=1)
     build_section_map(section_map)  # bad arguments fail before any reading
-    for path, named in discover(as_paths(paths)).items():
+    found = discover(as_paths(paths))
+    for skipped in found.skipped:  # reported, never dropped in silence
+        problem = ImportProblem(skipped.path, None, skipped.reason)
+        yield FileRead(skipped.path, "", ImportResult(errors=(problem,)))
+    for path, named in found.files.items():
         yield read_file(path, section_map=section_map, max_bytes=max_bytes, named=named)
 
 
@@ -201,6 +208,7 @@ def _read_markdown(
     """A Markdown post-mortem whatever its template: the format it was read as, and it."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_line_count(text, source)
     keys = _front_keys(text)
     if keys and keys <= _CANONICAL_KEYS:  # front matter with only the model's own fields
         has_id = "id" in keys

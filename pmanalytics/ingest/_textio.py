@@ -11,11 +11,14 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .._discover import kind_of
 from .._errors import IngestError
 from .._validate import check_int
 from ._results import ImportProblem, ImportResult
@@ -34,6 +37,11 @@ __all__ = [
     "source_name",
 ]
 
+#: The most rows one CSV export may have: reading costs time in proportion (about 5 s
+#: at the limit). Jira exports 1,000 issues at a time; a retrospective has hundreds.
+MAX_ROWS = 20_000
+#: A NUL this early means a binary file (no line to name); a later one is a stray NUL in text.
+_BINARY_PROBE = 8192
 #: Files larger than this are refused before they are read (``max_bytes``).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -147,15 +155,30 @@ def _read_path(
     path: str | os.PathLike[str], shown: str, max_bytes: int
 ) -> tuple[bytes, ImportProblem | None]:
     try:
-        size = os.stat(path).st_size
-        if os.path.isdir(path):
-            return b"", ImportProblem(shown, None, "is a folder, not a file")
-        if size > max_bytes:
-            return b"", _too_big(shown, size, max_bytes)
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        # Non-blocking, so that opening a FIFO never waits for a writer; then only a
+        # regular file is read (what the open descriptor is, not what the name was).
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         return b"", ImportProblem(shown, None, "no such file")
+    except IsADirectoryError:
+        return b"", ImportProblem(shown, None, "is a folder, not a file")
+    except OSError as exc:
+        return b"", ImportProblem(shown, None, f"cannot be read: {exc.strerror or exc}")
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            os.close(descriptor)
+            return b"", ImportProblem(shown, None, "is a folder, not a file")
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
+            what = kind_of(status.st_mode)
+            return b"", ImportProblem(shown, None, f"is {what}, not a regular file; not read")
+        if status.st_size > max_bytes:
+            os.close(descriptor)
+            return b"", _too_big(shown, status.st_size, max_bytes)
+        with open(descriptor, "rb", closefd=True) as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         return b"", ImportProblem(shown, None, f"cannot be read: {exc.strerror or exc}")
     if len(data) > max_bytes:  # grew while we looked
@@ -205,10 +228,12 @@ def _decode(
                     f"text ({exc.reason} at offset {exc.start})",
                 )
             return _check_text(text.lstrip("\ufeff"), shown)
-    nul = data.find(b"\x00", 0, 8192)
+    nul = data.find(b"\x00")
     if nul >= 0:
         return None, ImportProblem(
-            shown, None, f"looks like a binary file, not text (NUL byte at offset {nul})"
+            shown,
+            data.count(b"\n", 0, nul) + 1 if nul >= _BINARY_PROBE else None,
+            f"looks like a binary file, not text (NUL byte at offset {nul})",
         )
     try:
         text = data.decode("utf-8")
@@ -228,10 +253,12 @@ def _check_text(text: str, shown: str) -> tuple[str | None, ImportProblem | None
         text = text.lstrip("\ufeff")
     if not text or text.isspace():
         return None, ImportProblem(shown, None, "file is empty")
-    nul = text.find("\x00", 0, 8192)
+    nul = text.find("\x00")
     if nul >= 0:
         return None, ImportProblem(
-            shown, None, f"looks like a binary file, not text (NUL at character {nul})"
+            shown,
+            text.count("\n", 0, nul) + 1 if nul >= _BINARY_PROBE else None,
+            f"looks like a binary file, not text (NUL at character {nul})",
         )
     return text, None
 
@@ -306,6 +333,16 @@ def read_csv(text: str, shown: str) -> CsvTable:
                     )
                 )
                 continue
+            if len(table.rows) == MAX_ROWS:
+                table.problems.append(
+                    ImportProblem(
+                        shown,
+                        start,
+                        f"more than {MAX_ROWS:,} rows: the rest of the file was not read; "
+                        "split the export",
+                    )
+                )
+                break
             table.rows.append((start, row))
     except csv.Error as exc:
         table.problems.append(
@@ -358,13 +395,52 @@ def load_json(text: str, shown: str) -> tuple[Any, ImportProblem | None]:
     x.json:2: invalid JSON: Expecting value (column 7)
     """
     try:
-        return json.loads(text), None
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, ImportProblem(
             shown, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
         )
     except RecursionError:
         return None, ImportProblem(shown, None, "invalid JSON: nested too deeply to read")
+    if _SURROGATE_ESCAPE.search(text):
+        value = _without_lone_surrogates(value)
+    return value, None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate (half a character, as a browser cuts a string
+    inside an emoji) replaced by U+FFFD, so that every string can be stored as UTF-8.
+
+    Examples
+    --------
+    >>> _without_lone_surrogates({"name": ["cut \\ud83d"]}) == {"name": ["cut \\ufffd"]}
+    True
+    """
+
+    def fix(item: Any) -> Any:
+        if isinstance(item, str):
+            return _LONE_SURROGATE.sub("\ufffd", item)
+        return item
+
+    top = fix(value)
+    stack = [top]
+    while stack:  # iterative: the JSON may be deep
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key in list(current):
+                fixed_key = fix(key)
+                item = fix(current.pop(key))
+                current[fixed_key] = item
+                stack.append(item)
+        elif isinstance(current, list):
+            for index, item in enumerate(current):
+                current[index] = fix(item)
+                stack.append(current[index])
+    return top
 
 
 def json_of(source: Source | Any) -> Any:

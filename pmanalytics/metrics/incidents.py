@@ -130,7 +130,12 @@ def incident_counts(
         keys = sorted(set(grouped["key"]))
     full = pd.MultiIndex.from_product([span, keys], names=["period", "key"])
     table: pd.DataFrame = counts.reindex(full, fill_value=0).rename("incidents").reset_index()
-    table["period"] = table["period"].dt.start_time
+    table["period"] = (
+        table["period"]
+        .dt.asfreq("D", "start")
+        .array.asi8.astype("datetime64[D]")
+        .astype("datetime64[us]")
+    )
     table["incidents"] = table["incidents"].astype("int64")
     if by is None:
         return table.drop(columns="key")

@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._atomic import atomic_write_text
+from .._ids import check_file_id
 from .._validate import check_choice
 from ._data import (
     ActionRow,
@@ -121,9 +122,10 @@ def export(
     for kind in formats:
         check_choice("formats", kind, _RENDERERS, error=ReportError)
     data = report_data(source)
+    name = check_file_id(data.id, "post-mortem id", error=ReportError)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     return [
-        atomic_write_text(target / f"{data.id}.report.{kind}", _RENDERERS[kind](data))
+        atomic_write_text(target / f"{name}.report.{kind}", _RENDERERS[kind](data))
         for kind in formats
     ]

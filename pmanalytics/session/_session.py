@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,10 +13,11 @@ from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
+from .._errors import PMError
 from .._files import write
 from .._model import Action, Participant, PostMortem, describe_validation_error
 from .._validate import check_bool, check_int, user_date
-from .errors import RuleError, SessionError
+from .errors import RuleError, SessionError, SessionWarning
 from .events import (
     ActionAdded,
     ActionEdited,
@@ -317,8 +319,24 @@ class Session:
         self._state = after[0]
         self._events.append(cast(Event, event))
         if self._state.ended_at is not None or self._state.phase == "wrap_up":
-            self.save()  # from wrap-up on, the canonical file follows every change, once
+            self._save_after_commit(kind)
         return event
+
+    def _save_after_commit(self, kind: str) -> None:
+        """From wrap-up on, the canonical file follows every change, once.
+
+        The event is journaled (committed) by then: a failed save warns rather than
+        raises, so nobody retries a command that already happened.
+        """
+        try:
+            self.save()
+        except (OSError, PMError) as exc:
+            warnings.warn(
+                f"{kind} was recorded in {self._journal.path}, but the post-mortem file could "
+                f"not be saved ({exc}); nothing is lost: call save() once the folder is writable",
+                SessionWarning,
+                stacklevel=4,
+            )
 
     # ---------------------------------------------------------------- items
 

@@ -5,6 +5,10 @@
   returns.
 - A torn last line (a writer killed mid-write) is skipped with a
   :class:`~pmanalytics.session.errors.SessionWarning`; the next append cuts it off first.
+  A last line that is a whole event and lacks only its newline is kept (and completed
+  by the next append), never cut off.
+- A line nested too deeply to parse is a :class:`~pmanalytics.session.errors.JournalError`.
+- A read-only journal (or folder) can still be read, for viewing and export.
 - Several processes may append to one journal: reads and appends hold a lock (the
   ``filelock`` package: ``flock`` on Linux and macOS, ``msvcrt`` locking on Windows, on a
   ``<journal>.lock`` file beside it) and appends first read the events other processes
@@ -52,13 +56,25 @@ class Journal:
         self._offset = 0  # bytes of complete lines already read
         self._line = 0  # lines already read
         self._fd: int | None = None
+        self._writable = False
+        self._unterminated = False  # the last event read had no newline (yet)
         self._lock = FileLock(f"{self.path}.lock")
 
-    def _open(self) -> int:
+    def _open(self, *, write: bool = True) -> int:
+        if self._fd is not None and write and not self._writable:
+            self.close()  # opened read-only for viewing: reopen to append
         if self._fd is None:
             created = not self.path.exists()
             flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-            self._fd = os.open(self.path, flags, 0o644)
+            try:
+                self._fd = os.open(self.path, flags, 0o644)
+                self._writable = True
+            except PermissionError:
+                if write or created:
+                    raise
+                # a read-only journal (or folder) can still be viewed and exported
+                self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                self._writable = False
             if created:  # make the new file's name durable too, not only its lines
                 fsync_directory(self.path.parent)
         return self._fd
@@ -74,17 +90,38 @@ class Journal:
             self.close()
 
     @contextmanager
-    def _locked(self) -> Iterator[int]:
-        with self._lock:
-            yield self._open()
+    def _locked(self, *, write: bool = True) -> Iterator[int]:
+        try:
+            self._lock.acquire()
+        except PermissionError:
+            if write:
+                raise
+            # No lock file can be made in a read-only folder; nobody can append
+            # there either, so reading without the lock is safe.
+            yield self._open(write=False)
+            return
+        try:
+            yield self._open(write=write)
+        finally:
+            self._lock.release()
 
     def _read_tail(self, fd: int, *, repair: bool) -> list[Event]:
         size = os.fstat(fd).st_size
         if size < self._offset:
             raise JournalError(f"{self.path}: the journal shrank below what was already read")
         if size == self._offset:
+            if self._unterminated and repair:  # complete the last event before appending
+                os.write(fd, b"\n")
+                os.fsync(fd)
+                self._offset += 1
+                self._unterminated = False
             return []
         data = _read_at(fd, self._offset, size - self._offset)
+        if self._unterminated:
+            self._unterminated = False
+            if data.startswith(b"\n"):
+                self._offset += 1
+                data = data[1:]
         end = data.rfind(b"\n") + 1
         complete, torn = data[:end], data[end:]
         events = []
@@ -92,11 +129,21 @@ class Journal:
             self._line += 1
             if not raw.strip():
                 continue
-            try:
-                events.append(parse_event(raw))
-            except JournalError as exc:
-                raise JournalError(f"{self.path}:{self._line}: {exc}") from exc
+            events.append(self._parse(raw, self._line))
         self._offset += end
+        if torn and (last := self._intact(torn)) is not None:
+            # A whole event whose newline was never written (a writer killed between the
+            # two, or an editor): it was acknowledged, so it is kept, and completed.
+            self._line += 1
+            events.append(last)
+            self._offset += len(torn)
+            if repair:
+                os.write(fd, b"\n")
+                os.fsync(fd)
+                self._offset += 1
+            else:
+                self._unterminated = True  # the newline may come later: skip it then
+            return events
         if torn:
             where = f"{self.path}:{self._line + 1}"
             if repair:
@@ -108,11 +155,26 @@ class Journal:
             warnings.warn(message, SessionWarning, stacklevel=4)
         return events
 
+    def _parse(self, raw: bytes, line: int) -> Event:
+        try:
+            return parse_event(raw)
+        except JournalError as exc:
+            raise JournalError(f"{self.path}:{line}: {exc}") from exc
+        except RecursionError:
+            raise JournalError(f"{self.path}:{line}: the event is nested too deeply") from None
+
+    def _intact(self, torn: bytes) -> Event | None:
+        """The event a last line without its newline holds, if it is whole; else None."""
+        try:
+            return parse_event(torn)
+        except (JournalError, RecursionError, ValueError):
+            return None
+
     def read_new(self) -> list[Event]:
         """The events appended since the last read (all of them on the first call)."""
         if not self.path.exists():
             raise JournalError(f"{self.path}: no such session journal")
-        with self._locked() as fd:
+        with self._locked(write=False) as fd:
             return self._read_tail(fd, repair=False)
 
     def append(self, prepare: Callable[[list[Event]], Event]) -> Event:

@@ -8,11 +8,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..._errors import IngestError, ModelError
-from ..._files import load_front_matter, split_front_matter, unix_lines
+from ..._files import split_front_matter, unix_lines
 from ..._ids import stable_id
 from ..._model import TEMPLATE_SECTIONS, PostMortem, as_aware, is_slug, slugify
 from ..._sections import Part, match_heading, normalise_heading
+from ..._yaml import load_front_matter
 from ._actions import read_actions
 from ._blocks import Block, Heading, Node, parse_blocks
 from ._front import read_front_matter
@@ -51,6 +54,7 @@ class Importer:
         self.title: str | None = None
         self.start_day: date | None = None
         self.front_summary: str | None = None
+        self.text = ""
 
     def run(self, text: str) -> MarkdownImport:
         text = unix_lines(text)
@@ -72,6 +76,7 @@ class Importer:
         self._finish_identity(title)
         if self.extra:
             self.data["extra"] = {**self.data.get("extra", {}), **self.extra}
+        self.text = text
         postmortem = self._validate()
         report = MarkdownReport(tuple(recognised), tuple(leftover), tuple(self.notes))
         return MarkdownImport(postmortem, report)
@@ -350,9 +355,26 @@ class Importer:
                 message = str(exc)
                 dropped = self._drop_inconsistent_time(message)
                 if dropped is None or attempt == 3:
-                    raise IngestError(self.path, message) from exc
+                    raise IngestError(self.path, message, self._line_of(exc)) from exc
                 self.notes.append((None, f"{dropped} dropped: {message}"))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _line_of(self, error: ModelError) -> int | None:
+        """The line of the first bad value, when it is written in the document as such."""
+        cause = error.__cause__
+        if not isinstance(cause, ValidationError):
+            return None
+        for problem in cause.errors():
+            value = problem.get("input")
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                continue
+            written = str(value)
+            if len(written) < 3:  # too short to find reliably
+                continue
+            found = self.text.find(written)
+            if found >= 0:
+                return self.text.count("\n", 0, found) + 1
+        return None
 
     def _drop_inconsistent_time(self, message: str) -> str | None:
         for name in ("mitigated_at", "detected_at", "resolved_at"):
