@@ -27,8 +27,8 @@ Examples
 ...          "Disk full of debug logs", "Logs filled the disk", "Lunch was good"]
 >>> for s in suggest_themes(notes):
 ...     print(s.label, s.item_ids)
-dns lookups, busy nodes, cluster ('0', '1', '2')
-disk fills, logs, debug ('3', '4', '5')
+DNS lookups time out on busy nodes ('0', '1', '2')
+Disk fills up with logs ('3', '4', '5')
 """
 
 from ._encoders import Encoder, load_sentence_encoder

@@ -28,6 +28,8 @@ IntArray = npt.NDArray[np.int64]
 
 #: Cosine-distance thresholds tried when the number of themes is chosen automatically.
 THRESHOLDS: tuple[float, ...] = tuple(round(0.30 + 0.05 * step, 2) for step in range(14))
+#: The distance between notes that must never share a theme (above every cut).
+APART = 2.0
 #: Threshold used when silhouette is undefined for every cut (e.g. all notes identical).
 DEFAULT_THRESHOLD = 0.7
 
@@ -41,14 +43,26 @@ class Cut:
     silhouettes: dict[float, float]
 
 
-def cut_tree(vectors: FloatArray, min_size: int, n_themes: int | None, slack: float = 0.5) -> Cut:
-    """Cluster ``vectors`` (unit rows) and return themes numbered by size, largest first."""
+def cut_tree(
+    vectors: FloatArray,
+    min_size: int,
+    n_themes: int | None,
+    slack: float = 0.5,
+    *,
+    groups: IntArray | None = None,
+) -> Cut:
+    """Cluster ``vectors`` (unit rows) and return themes numbered by size, largest first.
+
+    Notes of different ``groups`` (e.g. went-well and problem notes) never share a theme.
+    """
     count = len(vectors)
     if count < 2:
         return Cut(np.full(count, -1, dtype=np.int64), DEFAULT_THRESHOLD, {})
     distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     distances = (distances + distances.T) / 2.0
+    if groups is not None:
+        distances[groups[:, None] != groups[None, :]] = APART
     tree = linkage(squareform(distances, checks=False), method="average")
     if n_themes is not None:
         threshold = _threshold_for_count(tree, min_size, n_themes)
@@ -90,6 +104,7 @@ def _themes_only(raw: npt.NDArray[np.int32], min_size: int, keep: int | None) ->
 def _threshold_for_count(tree: FloatArray, min_size: int, n_themes: int) -> float:
     """The largest merge height whose cut gives closest to ``n_themes`` themes."""
     heights = np.unique(np.round(tree[:, 2], 9))
+    heights = heights[heights < APART]
     if len(heights) > 400:
         heights = np.unique(np.quantile(heights, np.linspace(0, 1, 400)))
     best: tuple[int, float] = (10**9, DEFAULT_THRESHOLD)

@@ -34,7 +34,7 @@ def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFr
     ...     PostMortem(id="b", title="Log volume disk full again"),
     ...     PostMortem(id="c", title="Certificate expired")])
     >>> similar_incidents(corpus, "a")[["incident_id", "shared_terms"]].to_dict("records")
-    [{'incident_id': 'b', 'shared_terms': ['log volume', 'volume', 'log', 'disk']}]
+    [{'incident_id': 'b', 'shared_terms': ['log volume', 'disk full', 'volume', 'log', 'full']}]
     """
     corpus = check_corpus(corpus)
     check_int("k", k, minimum=1, error=ThemeError)
