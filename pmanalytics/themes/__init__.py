@@ -32,7 +32,7 @@ Disk fills up with logs ('3', '4', '5')
 """
 
 from ._encoders import Encoder, load_sentence_encoder
-from ._errors import ThemeError
+from ._errors import ThemeError, ThemeWarning
 from ._estimator import ThemeSuggester
 from ._recurring import RECURRING_COLUMNS, recurring_problems
 from ._similar import SIMILAR_COLUMNS, similar_incidents
@@ -54,6 +54,7 @@ __all__ = [
     "ThemeError",
     "ThemeSuggester",
     "ThemeSuggestion",
+    "ThemeWarning",
     "accept_theme",
     "load_sentence_encoder",
     "merge_themes",

@@ -106,7 +106,7 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     >>> notes = ["cert expired", "the cert expired silently", "cert expired again", "hello"]
     >>> model = ThemeSuggester(min_theme_size=2).fit(notes)
     >>> model.labels_.tolist(), model.themes_["label"].tolist()
-    ([0, 0, 0, -1], ['Cert expired silently'])
+    ([0, 0, 0, -1], ['The cert expired silently'])
     """
 
     def __init__(

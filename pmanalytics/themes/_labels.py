@@ -18,6 +18,7 @@ __all__ = ["MAX_WORDS", "phrase_label"]
 #: The most words a label has.
 MAX_WORDS = 8
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+|\n+|\s[-\u2013\u2014]\s|:\s|\(|\)")
+_NEGATIONS = frozenset({"no", "not", "never", "without", "nobody", "nothing", "none", "lack"})
 _EDGE = " \t-*#>|,.;:!?\"'`_~"
 
 
@@ -33,7 +34,8 @@ def _window(words: list[str], weights: dict[str, float], stop: frozenset[str]) -
     def gain(word: str) -> float:
         return sum(weights.get(token, 0.0) for token in tokenize(word))
 
-    if len(words) > MAX_WORDS:
+    cut = len(words) > MAX_WORDS
+    if cut:
         scores = [gain(word) for word in words]
         best = max(
             range(len(words) - MAX_WORDS + 1),
@@ -47,7 +49,7 @@ def _window(words: list[str], weights: dict[str, float], stop: frozenset[str]) -
 
     while words and empty(words[-1]):
         words = words[:-1]
-    while words and empty(words[0]) and len(words) > 3:
+    while cut and words and empty(words[0]) and words[0].casefold() not in _NEGATIONS:
         words = words[1:]
     return words
 
