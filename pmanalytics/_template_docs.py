@@ -25,8 +25,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["PLACEHOLDER", "TEMPLATE_PROMPTS", "strip_placeholders", "template_incidents",
-           "template_reasons"]
+__all__ = [
+    "PLACEHOLDER",
+    "TEMPLATE_PROMPTS",
+    "strip_placeholders",
+    "template_incidents",
+    "template_reasons",
+]
 
 #: Text standing for a value still to fill in.
 PLACEHOLDER = re.compile(

@@ -192,8 +192,9 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         rest = np.setdiff1d(usable, sample, assume_unique=True)
         labels[rest] = clu.assign(vectors[rest], centres, floors)
         if groups is not None and len(rest) and n_themes:
-            theme_group = np.array([np.bincount(groups[sample][cut.labels == t]).argmax()
-                                    for t in range(n_themes)])
+            theme_group = np.array(
+                [np.bincount(groups[sample][cut.labels == t]).argmax() for t in range(n_themes)]
+            )
             moved = labels[rest]
             wrong = (moved >= 0) & (theme_group[np.maximum(moved, 0)] != groups[rest])
             labels[rest[wrong]] = -1

@@ -58,9 +58,9 @@ class NoteSelection:
         self.repeated = repeated
 
 
-def real_incidents(corpus: Corpus, include_templates: bool = False) -> tuple[
-    pd.DataFrame, pd.DataFrame, dict[str, list[str]]
-]:
+def real_incidents(
+    corpus: Corpus, include_templates: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
     """Incidents and items without template documents (unless ``include_templates``)."""
     templates = {} if include_templates else template_incidents(corpus.incidents, corpus.items)
     incidents = corpus.incidents[~corpus.incidents["incident_id"].isin(list(templates))]
@@ -100,16 +100,20 @@ def problem_notes(
     ...     PostMortem(id="b", title="B", summary="The disk filled up again.")])
     >>> chosen = problem_notes(corpus)
     >>> chosen.notes[["incident_id", "text", "part"]].values.tolist()
-    [['a', 'No log rotation', 'Contributing factors'], ['b', 'The disk filled up again.', 'summary']]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['a', 'No log rotation', 'Contributing factors'],
+     ['b', 'The disk filled up again.', 'summary']]
     >>> chosen.parts, chosen.fallback
     ({'Contributing factors': 1, 'summary': 1}, True)
     """
     incidents, items, templates = real_incidents(corpus, include_templates)
     items = items[items["text"].fillna("").astype(str).str.strip().str.len() > 0]
     columns = ["incident_id", "item_id", "text", "part", "theme_id", "created_at"]
-    parts = items.apply(lambda r: _part_name(r["section"], r["heading"]), axis=1) if len(
-        items
-    ) else pd.Series([], dtype="object")
+    parts = (
+        items.apply(lambda r: _part_name(r["section"], r["heading"]), axis=1)
+        if len(items)
+        else pd.Series([], dtype="object")
+    )
     items = items.assign(part=parts)
     if sections is not None:
         chosen = items[items["section"].astype(str).isin(list(sections))]
@@ -120,9 +124,8 @@ def problem_notes(
     else:
         section = items["section"].astype(str)
         problem = section.isin(PROBLEM_SECTIONS) | (
-            (section == "other") & items["heading"].fillna("").astype(str).str.contains(
-                PROBLEM_HEADINGS
-            )
+            (section == "other")
+            & items["heading"].fillna("").astype(str).str.contains(PROBLEM_HEADINGS)
         )
         # lessons learned under a went-well heading are not problems
         problem &= ~items["heading"].fillna("").astype(str).str.contains(
@@ -148,7 +151,9 @@ def problem_notes(
                 )
         if rows:
             extra = pd.DataFrame(rows, columns=columns)
-            chosen = pd.concat([chosen[columns], extra], ignore_index=True) if len(chosen) else extra
+            chosen = (
+                pd.concat([chosen[columns], extra], ignore_index=True) if len(chosen) else extra
+            )
     chosen = chosen[columns].reset_index(drop=True)
     chosen["text"] = chosen["text"].astype(str)
     chosen, repeated = _drop_repeated(chosen) if len(chosen) else (chosen, 0)

@@ -161,15 +161,18 @@ def recurring_problems(
     if start is not None:
         items = items[items["when"].notna() & (items["when"] >= start)]
     items = items.reset_index(drop=True)
-    attrs = {
-        "parts": dict(items["part"].value_counts(sort=False).items()) if len(items) else {},
+    parts: dict[str, int] = {
+        str(part): int(count) for part, count in items["part"].value_counts(sort=False).items()
+    }
+    attrs: dict[str, Any] = {
+        "parts": parts,
         "fallback": chosen.fallback,
         "template_incidents": chosen.templates,
         "template_notes": chosen.repeated,
         "themes": 0,
     }
     if chosen.fallback and len(items):
-        shown = ", ".join(f"{part} ({count})" for part, count in attrs["parts"].items())
+        shown = ", ".join(f"{part} ({count})" for part, count in parts.items())
         warnings.warn(
             f"recurring_problems: no ongoing_problem notes, so it read each document's "
             f"problem-like parts: {shown}",
@@ -246,8 +249,20 @@ def recurring_problems(
 
 def _as_utc_us(values: pd.Series) -> pd.Series:
     """Timestamps as microsecond UTC (so a post-mortem from 1628 fits)."""
-    out = pd.to_datetime(values, utc=True)
-    return out.astype("datetime64[us, UTC]")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        converted: pd.Series = values.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+        return converted
+    stamps = [
+        pd.NaT
+        if value is None or pd.isna(value)
+        else (
+            pd.Timestamp(value).tz_localize("UTC")
+            if pd.Timestamp(value).tzinfo is None
+            else pd.Timestamp(value).tz_convert("UTC")
+        ).as_unit("us")
+        for value in values
+    ]
+    return pd.Series(stamps, index=values.index, dtype="datetime64[us, UTC]")
 
 
 def _specific_vectors(texts: list[str], stop: set[str]) -> sp.csr_matrix:

@@ -44,13 +44,61 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 #: Contractions: whole tokens that say nothing about a problem.
 CONTRACTIONS: frozenset[str] = frozenset(
-    """
-    ain't aren't can't couldn't didn't doesn't don't hadn't hasn't haven't he'd he'll he's i'd
-    i'll i'm i've isn't it'd it'll it's let's mightn't mustn't needn't shan't she'd she'll she's
-    shouldn't that's there's they'd they'll they're they've wasn't we'd we'll we're weren't
-    we've what's who's won't wouldn't you'd you'll you're you've
-    """.split()
+    [
+        "ain't",
+        "aren't",
+        "can't",
+        "couldn't",
+        "didn't",
+        "doesn't",
+        "don't",
+        "hadn't",
+        "hasn't",
+        "haven't",
+        "he'd",
+        "he'll",
+        "he's",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "isn't",
+        "it'd",
+        "it'll",
+        "it's",
+        "let's",
+        "mightn't",
+        "mustn't",
+        "needn't",
+        "shan't",
+        "she'd",
+        "she'll",
+        "she's",
+        "shouldn't",
+        "that's",
+        "there's",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "wasn't",
+        "we'd",
+        "we'll",
+        "we're",
+        "weren't",
+        "we've",
+        "what's",
+        "who's",
+        "won't",
+        "wouldn't",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+    ]
 )
+
+
 def _short(value: object) -> str:
     shown = repr(value)
     return shown if len(shown) <= 80 else shown[:77] + "..."
@@ -142,7 +190,7 @@ def tokenize(text: str) -> list[str]:
     for token in _TOKEN.findall(clean_text(text).lower()):
         if token.endswith("'s") and token not in CONTRACTIONS:
             token = token[:-2]
-        if len(token) < 2 or "_" == token[0]:
+        if len(token) < 2 or token[0] == "_":
             continue
         if token.isdigit() and not (len(token) == 3 and token[0] in "45"):
             continue
@@ -152,8 +200,28 @@ def tokenize(text: str) -> list[str]:
 
 # Words of scikit-learn's English stop-list that name things in incident notes ("disk full").
 _CONTENT_WORDS = frozenset(
-    "back bill bottom call computer detail empty fill find fire found front full interest "
-    "move name part show side top".split()
+    [
+        "back",
+        "bill",
+        "bottom",
+        "call",
+        "computer",
+        "detail",
+        "empty",
+        "fill",
+        "find",
+        "fire",
+        "found",
+        "front",
+        "full",
+        "interest",
+        "move",
+        "name",
+        "part",
+        "show",
+        "side",
+        "top",
+    ]
 )
 
 
