@@ -46,7 +46,7 @@ from pmanalytics import demo
 from pmanalytics.themes import ThemeSuggester, ThemeWarning, recurring_problems, similar_incidents
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.labels import load_labels as labels  # noqa: E402
+from benchmarks.labels import load_labels as labels
 
 
 def _notes(count: int, seed: int) -> list[str]:
