@@ -334,9 +334,7 @@ def _small_corpus() -> pm.Corpus:
 def test_recurring_problems_flags_and_links() -> None:
     table = recurring_problems(_small_corpus())
     assert list(table.columns) == list(RECURRING_COLUMNS)
-    by_word = {
-        ("dns" if "dns" in row.label.lower() else "disk"): row for row in table.itertuples()
-    }
+    by_word = {("dns" if "dns" in row.label.lower() else "disk"): row for row in table.itertuples()}
     disk, dns = by_word["disk"], by_word["dns"]
     assert disk.incidents == 3 and disk.incident_ids == ["inc-1", "inc-2", "inc-3"]
     assert (

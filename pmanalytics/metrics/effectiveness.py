@@ -7,7 +7,8 @@ similar enough). Nothing here looks at "any later incident on the same service".
 
 For a problem whose first linked action was completed at ``fixed_at``:
 
-- ``before``: its incidents from its first one up to ``fixed_at``, over that many days;
+- ``before``: its recurrences after its first incident (which starts the clock and is not
+  counted) up to ``fixed_at``, over that many days;
 - ``after``: its incidents from ``fixed_at`` to ``as_of``, over that many days;
 - ``rate_ratio`` = after rate / before rate, with an exact interval (the after-count given the
   total is binomial; Clopper-Pearson at ``confidence``);
@@ -181,7 +182,9 @@ def _days(later: pd.Timestamp, earlier: pd.Timestamp) -> float:
 def _counts(
     seen: list[pd.Timestamp], first: pd.Timestamp, split: pd.Timestamp, until: pd.Timestamp
 ) -> tuple[int, float, int, float]:
-    before = sum(1 for t in seen if first <= t < split)
+    """Recurrences before and after ``split``: the first incident starts the clock and is not
+    itself counted (it is how the problem became known, not a recurrence)."""
+    before = sum(1 for t in seen if first < t < split)
     after = sum(1 for t in seen if split <= t < until)
     return before, _days(split, first), after, _days(until, split)
 
@@ -220,19 +223,17 @@ def action_effectiveness(
     Examples
     --------
     >>> from pmanalytics import Action, Corpus, PostMortem
-    >>> texts = ["The TLS certificate expired without warning", "TLS certificate expired again",
-    ...          "Nobody saw that the TLS certificate expired"]
-    >>> def pm(n, day, actions=()):
-    ...     return PostMortem(id=f"p{n}", title="T", started_at=f"{day}T10:00Z",
-    ...         items=[{"id": "i", "section": "ongoing_problem", "text": texts[n - 1]}],
+    >>> def pm(n, actions=()):
+    ...     return PostMortem(id=f"p{n}", title="T", started_at=f"2022-{n + 6:02d}-01T10:00Z",
+    ...         items=[{"id": "i", "section": "ongoing_problem",
+    ...                 "text": f"The TLS certificate expired without warning ({n})"}],
     ...         actions=actions)
     >>> fix = Action(id="a", title="Alert on certificate expiry", status="done", addresses="i",
-    ...              created_at="2023-03-02T00:00Z", completed_at="2023-03-10T00:00Z")
-    >>> corpus = Corpus.from_postmortems([pm(1, "2022-09-01"), pm(2, "2022-12-01"),
-    ...                                   pm(3, "2023-03-01", [fix])])
+    ...              created_at="2022-11-02T00:00Z", completed_at="2022-11-10T00:00Z")
+    >>> corpus = Corpus.from_postmortems([pm(1), pm(2), pm(3), pm(4), pm(5, [fix])])
     >>> row = action_effectiveness(corpus, "2024-06-01").iloc[0]
     >>> int(row["before_incidents"]), int(row["after_incidents"]), row["verdict"]
-    (3, 0, 'worked')
+    (4, 0, 'worked')
     """
     day = to_date(as_of)
     check_int("min_days", min_days, minimum=0, error=MetricsError)
@@ -282,7 +283,7 @@ def action_effectiveness(
             after_incidents=after,
             after_days=round(after_days, 1),
         )
-        if before_days <= 0 or after_days <= 0:
+        if before_days <= 0 or after_days <= 0 or before + after == 0:
             rows.append({**out, "verdict": "not enough data"})
             continue
         before_rate, after_rate = before / before_days * _YEAR, after / after_days * _YEAR
@@ -298,7 +299,7 @@ def action_effectiveness(
             base_ratio=base,
         )
         out["verdict"] = _verdict(
-            before + after,
+            len(seen),
             before_days,
             after_days,
             after,

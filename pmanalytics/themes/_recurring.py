@@ -85,7 +85,7 @@ def recurring_problems(
     since: date | datetime | str | None = None,
     *,
     min_incidents: int = 2,
-    min_similarity: float = 0.15,
+    min_similarity: float = 0.12,
     link_similarity: float = 0.5,
     random_state: int = 0,
     suggester: ThemeSuggester | None = None,
@@ -109,16 +109,17 @@ def recurring_problems(
     the corpus's service and team names as stop words). A theme is a *recurring problem* when
     its notes come from at least ``min_incidents`` incidents **and** its notes from different
     incidents share specific words: their mean TF-IDF cosine similarity (``specificity``) is at
-    least ``min_similarity`` (0.15, chosen on the labelled dfds post-mortems and the demo's
+    least ``min_similarity`` (0.12, chosen on the labelled dfds post-mortems and the demo's
     planted problems). Most themes are expected not to recur; ``frame.attrs["themes"]`` is how
     many themes there were. Rows are ranked by ``score`` = specificity x log2(1 + incidents),
     then by incidents and cohesion.
 
     **Actions.** An action is *linked* to a theme when, in this order: its ``addresses`` names a
-    note of the theme (same incident); or it names a per-incident theme most of whose notes are
-    in the theme; or its title, placed in the same vector space, is nearest to this theme, fits
-    it (see :meth:`ThemeSuggester.predict`) and has cosine similarity ``>= link_similarity`` to
-    its centre. ``linked_by`` says which.
+    note of the theme (same incident: ``addresses an item``); or it names a per-incident theme
+    most of whose notes are in the theme (``addresses a theme``); or the note it addresses, or
+    else its title, placed in the same vector space, is nearest to this theme, fits it (see
+    :meth:`ThemeSuggester.predict`) and has cosine similarity ``>= link_similarity`` to its
+    centre (``addresses a similar note``, ``similar title``). ``linked_by`` says which.
 
     Returns
     -------
@@ -201,7 +202,7 @@ def recurring_problems(
         per_incident = members.groupby("incident_id", sort=False)["when"].min().sort_values()
         if len(per_incident) < min_incidents:
             continue
-        specificity, evidence = _evidence(members, specific)
+        specificity, evidence = _evidence(members, specific, list(per_incident.index))
         if specificity < floor:
             continue
         linked = links.get(int(str(theme)), [])
@@ -276,8 +277,11 @@ def _specific_vectors(texts: list[str], stop: set[str]) -> sp.csr_matrix:
     return sp.csr_matrix(normalize(weights))
 
 
-def _evidence(members: pd.DataFrame, vectors: sp.csr_matrix) -> tuple[float, list[dict[str, Any]]]:
-    """Mean similarity of notes from different incidents, and per incident its best note."""
+def _evidence(
+    members: pd.DataFrame, vectors: sp.csr_matrix, order: list[str]
+) -> tuple[float, list[dict[str, Any]]]:
+    """Mean similarity of notes from different incidents, and per incident (in ``order``) the
+    note most like the other incidents' notes."""
     index = members.index.to_numpy()
     sims = np.asarray((vectors[index] @ vectors[index].T).todense(), dtype=np.float64)
     incidents = members["incident_id"].astype(str).to_numpy()
@@ -285,7 +289,7 @@ def _evidence(members: pd.DataFrame, vectors: sp.csr_matrix) -> tuple[float, lis
     specificity = float(sims[cross].mean()) if cross.any() else 0.0
     support = np.where(cross, sims, 0.0).sum(axis=1)
     evidence = []
-    for incident in dict.fromkeys(incidents[np.argsort(members["when"].to_numpy(), kind="stable")]):
+    for incident in order:
         mine = np.flatnonzero(incidents == incident)
         best = mine[np.argmax(support[mine])]
         row = members.iloc[best]
@@ -332,6 +336,20 @@ def _link_actions(
     titles = [str(title) for title in actions["title"].fillna("")]
     similar = model.predict(titles) if model.n_themes_ else np.full(len(titles), -1)
     vectors = model.transform(titles) if model.n_themes_ else np.zeros((len(titles), 1))
+    # A note the action addresses that was not grouped (another section, or unassigned):
+    # placed in the same space, like a title.
+    texts = {
+        (str(incident), str(item)): str(text)
+        for incident, item, text in zip(
+            corpus.items["incident_id"], corpus.items["item_id"], corpus.items["text"], strict=True
+        )
+    }
+    addressed = [
+        texts.get((str(incident), str(target)), "") if not pd.isna(target) else ""
+        for incident, target in zip(actions["incident_id"], actions["addresses"], strict=True)
+    ]
+    note_theme = model.predict(addressed) if model.n_themes_ else np.full(len(titles), -1)
+    note_vectors = model.transform(addressed) if model.n_themes_ else vectors
     out: dict[int, list[dict[str, Any]]] = {}
     columns = ["incident_id", "action_id", "title", "status", "completed_at", "addresses"]
     records: list[dict[Any, Any]] = actions[columns].to_dict("records")
@@ -343,6 +361,11 @@ def _link_actions(
             theme, how = by_item[key], "addresses an item"
         elif key is not None and key in by_group:
             theme, how = by_group[key], "addresses a theme"
+        elif (
+            note_theme[n] >= 0
+            and float(note_vectors[n] @ model.centroids_[note_theme[n]]) >= threshold
+        ):
+            theme, how = int(note_theme[n]), "addresses a similar note"
         elif similar[n] >= 0 and float(vectors[n] @ model.centroids_[similar[n]]) >= threshold:
             theme, how = int(similar[n]), "similar title"
         if theme < 0:
