@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._corpus import Corpus
 from ._common import DAY, check_days, cutoff, to_date
+from ._common import days as as_days
 from .actions import action_status, status_of
 from .effectiveness import action_effectiveness, as_utc_us, linked_actions
 
@@ -44,7 +45,7 @@ def follow_through(
     day = to_date(as_of)
     status = status_of(data, day)
     status = status[status["created_at"].notna()]
-    window_end = status["created_at"] + pd.Timedelta(days=days)
+    window_end = status["created_at"] + as_days(days)
     closed = status["state"] != "open"
     in_time = closed & ~(status["completed_at"] > window_end).fillna(False)
     late = (closed & ~in_time) | (~closed & (window_end < cutoff(day) - DAY))
@@ -219,7 +220,7 @@ def prevention(
     days = check_days(within_days, "within_days")
     day = to_date(as_of)
     until = cutoff(day)
-    window = pd.Timedelta(days=days)
+    window = as_days(days)
     links = linked_actions(corpus, day, recurring)
     table = links.attrs["recurring"]
     verdicts = action_effectiveness(corpus, day, recurring=table).set_index("theme")["verdict"]
