@@ -48,6 +48,7 @@ from ._text import BOILERPLATE_STOP_WORDS
 
 __all__ = [
     "BOILERPLATE_STOP_WORDS",
+    "PLACE_NAMES",
     "RECURRING_COLUMNS",
     "SIMILAR_COLUMNS",
     "Encoder",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOILERPLATE_PHRASES", "BOILERPLATE_STOP_WORDS", "boilerplate_pattern"]
+__all__ = ["BOILERPLATE_PHRASES", "BOILERPLATE_STOP_WORDS", "PLACE_NAMES", "boilerplate_pattern"]
 
 _WORDS = """
     again ago also always amazon america anyone ap asia aws az azure bit cause caused causing
@@ -32,6 +32,73 @@ _WORDS = """
 """
 #: Words that carry no theme in an incident note.
 BOILERPLATE_STOP_WORDS: frozenset[str] = frozenset(_WORDS.split())
+
+#: Places that name where an incident happened, not what it was: cloud-region cities, countries
+#: and states (lower case). ``similar_incidents`` matches on what happened, so it ignores them.
+PLACE_NAMES: frozenset[str] = frozenset(
+    [
+        "amsterdam",
+        "atlanta",
+        "australia",
+        "bahrain",
+        "barcelona",
+        "beijing",
+        "belgium",
+        "berlin",
+        "brazil",
+        "california",
+        "canada",
+        "chicago",
+        "copenhagen",
+        "dallas",
+        "denmark",
+        "dublin",
+        "england",
+        "finland",
+        "france",
+        "frankfurt",
+        "germany",
+        "hamburg",
+        "helsinki",
+        "hongkong",
+        "india",
+        "ireland",
+        "israel",
+        "italy",
+        "jakarta",
+        "japan",
+        "johannesburg",
+        "korea",
+        "london",
+        "madrid",
+        "melbourne",
+        "milan",
+        "montreal",
+        "mumbai",
+        "netherlands",
+        "norway",
+        "ohio",
+        "oregon",
+        "osaka",
+        "oslo",
+        "paris",
+        "poland",
+        "quebec",
+        "seoul",
+        "singapore",
+        "spain",
+        "stockholm",
+        "sweden",
+        "switzerland",
+        "sydney",
+        "taiwan",
+        "tokyo",
+        "toronto",
+        "virginia",
+        "warsaw",
+        "zurich",
+    ]
+)
 
 #: Template prompts and stock phrases (lower case; matched case-insensitively, as whole words).
 BOILERPLATE_PHRASES: tuple[str, ...] = (
