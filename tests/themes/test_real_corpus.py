@@ -168,3 +168,24 @@ def test_the_template_document_is_not_an_incident_of_any_theme(
     assert template in set(dfds.incidents["incident_id"])  # the loader still loads it
     assert template in dfds_recurring.attrs["template_incidents"]
     assert all(template not in ids for ids in dfds_recurring["incident_ids"])
+
+
+class _OneBlobEncoder:
+    """Dense vectors where every note is close to every other (as sentence embeddings often
+    are), with two faint directions inside."""
+
+    def encode(self, sentences: list[str]) -> object:
+        import numpy as np
+
+        return np.array(
+            [[1.0, 0.08 * ("disk" in s.lower()), 0.08 * ("dns" in s.lower())] for s in sentences]
+        )
+
+
+def test_a_cut_with_more_than_half_the_notes_in_one_theme_is_rejected() -> None:
+    notes = [f"DNS lookups time out on node {n}" for n in range(12)] + [
+        f"Disk full of logs on host {n}" for n in range(12)
+    ]
+    model = ThemeSuggester(embedder=_OneBlobEncoder()).fit(notes)
+    assert model.n_themes_ >= 2
+    assert (model.themes_["size"] <= len(notes) / 2).all()
