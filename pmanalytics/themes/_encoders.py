@@ -80,7 +80,10 @@ def _unzipped(archive: Path) -> Path | None:
     pmanalytics cache; ``None`` when the zip holds no model."""
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
-        inner = sorted(n for n in names if n.rsplit("/", 1)[-1] in _MARKERS)
+        inner = sorted(
+            (n for n in names if n.rsplit("/", 1)[-1] in _MARKERS),
+            key=lambda n: (n.count("/"), not n.endswith("modules.json"), n),
+        )
         if not inner:
             return None
         target = default_cache_root() / "models" / f"{archive.parent.name}-{archive.stat().st_size}"
@@ -107,9 +110,12 @@ def _model_folder(model: str | os.PathLike[str]) -> Path:
             except (ImportError, ValueError):
                 continue
             for root in (spec.submodule_search_locations or []) if spec else []:
-                for marker in _MARKERS:
-                    for found in sorted(Path(root).rglob(marker)):
-                        return found.parent
+                found = sorted(
+                    (f for marker in _MARKERS for f in Path(root).rglob(marker)),
+                    key=lambda f: (len(f.parts), f.name != "modules.json", str(f)),
+                )
+                if found:
+                    return found[0].parent
                 for archive in sorted(Path(root).rglob("*.zip")):
                     folder = _unzipped(archive)
                     if folder is not None:

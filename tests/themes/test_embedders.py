@@ -19,6 +19,7 @@ def zipped_model_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("", encoding="utf-8")
     with zipfile.ZipFile(package / "model.zip", "w") as bundle:
+        bundle.writestr("tiny-MiniLM-L2/1_Pooling/config.json", "{}")
         bundle.writestr("tiny-MiniLM-L2/config.json", "{}")
         bundle.writestr("tiny-MiniLM-L2/modules.json", "[]")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
@@ -30,7 +31,7 @@ def test_a_model_is_found_by_its_name_inside_a_zip_of_an_installed_package(
     zipped_model_package: Path, tmp_path: Path
 ) -> None:
     folder = _model_folder("tiny-MiniLM-L2")
-    assert (folder / "modules.json").is_file()
+    assert (folder / "modules.json").is_file() and folder.name == "tiny-MiniLM-L2"
     assert folder.is_relative_to(tmp_path / "cache")  # extracted once, into the cache
     assert _model_folder("tiny-minilm-l2-model") == folder  # the package's own name works too
     sys.modules.pop("tiny_minilm_l2", None)
