@@ -277,6 +277,10 @@ def main() -> None:
         if args.demo:
             result = evaluate_demo(args.demo, args.seed)
             print_evaluation(f"demo ({args.demo} incidents, seed {args.seed})", result)
+            print(
+                "(demo precision counts only the 7 planted problems: the demo's background "
+                "notes, written from templates, recur too and are not labelled)"
+            )
     elif args.mode == "speed":
         speed(args.notes, args.seed)
     elif args.demo:
