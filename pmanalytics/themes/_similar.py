@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,8 @@ from ._boilerplate import PLACE_NAMES
 from ._corpus_words import Corpus, check_corpus, corpus_stop_words
 from ._errors import ThemeError
 from ._notes import real_incidents
-from ._text import MAX_VECTOR_CHARS, count_vectorizer, stop_words
+from ._text import MAX_VECTOR_CHARS, count_vectorizer
+from ._text import stop_words as stop_word_list
 
 __all__ = ["SIMILAR_COLUMNS", "similar_incidents"]
 
@@ -57,7 +59,14 @@ def _evidence(
     return {"this": left[i][:300], "other": right[j][:300]}
 
 
-def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFrame:
+def similar_incidents(
+    corpus: Corpus,
+    incident_id: str,
+    k: int = 5,
+    *,
+    stop_words: Iterable[str] = (),
+    ngram_range: tuple[int, int] = (1, 2),
+) -> pd.DataFrame:
     """The ``k`` incidents most like one incident: "has this happened before?".
 
     Each incident is one document: its whole text (title, summary, impact, every note and the
@@ -67,7 +76,8 @@ def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFr
     on, any term in more than half of them. The score is cosine similarity; ``shared_terms``
     are the five terms contributing most to it, and ``evidence`` the pair of sentences (one of
     each incident, ``this`` and ``other``) that share most. Incidents sharing nothing, and
-    template documents, are left out.
+    template documents, are left out. ``stop_words`` and ``ngram_range`` are the vectoriser
+    options of :class:`ThemeSuggester` (extra words to ignore; word n-grams, adjacent words only).
 
     Examples
     --------
@@ -83,6 +93,18 @@ def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFr
     """
     corpus = check_corpus(corpus)
     check_int("k", k, minimum=1, error=ThemeError)
+    if isinstance(stop_words, str):
+        raise ThemeError(f"'stop_words' must be an iterable of words, got {stop_words!r}")
+    low_high = ngram_range
+    if (
+        not isinstance(low_high, tuple)
+        or len(low_high) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in low_high)
+        or not 1 <= low_high[0] <= low_high[1] <= 3
+    ):
+        raise ThemeError(
+            f"'ngram_range' must be (low, high) with 1 <= low <= high <= 3, got {low_high!r}"
+        )
     every = [str(value) for value in corpus.incidents["incident_id"]]
     if not isinstance(incident_id, str) or incident_id not in every:
         raise ThemeError(f"'incident_id' is not an incident of this corpus, got {incident_id!r}")
@@ -92,8 +114,8 @@ def similar_incidents(corpus: Corpus, incident_id: str, k: int = 5) -> pd.DataFr
     ].reset_index(drop=True)
     ids = [str(value) for value in incidents["incident_id"]]
     documents = _documents(corpus, incidents)
-    stop = stop_words(corpus_stop_words(corpus) | set(PLACE_NAMES))
-    counter = count_vectorizer(stop, (1, 2))
+    stop = stop_word_list(corpus_stop_words(corpus) | set(PLACE_NAMES) | set(stop_words))
+    counter = count_vectorizer(stop, ngram_range)
     if len(documents) >= _GENERIC_FROM:
         counter.set_params(max_df=0.5)
     try:

@@ -32,3 +32,12 @@ def test_similar_incidents_match_on_what_happened_not_where() -> None:
     assert any("fluentd" in term or "cloudwatch" in term for term in result["shared_terms"][0])
     evidence = result["evidence"][0]
     assert "CloudWatch" in evidence["this"] and "CloudWatch" in evidence["other"]
+
+
+def test_similar_incidents_take_the_vectoriser_options() -> None:
+    plain = similar_incidents(_corpus(), "a", k=3)
+    words = similar_incidents(_corpus(), "a", k=3, stop_words=["fluentd", "daemonset"],
+                              ngram_range=(1, 1))  # fmt: skip
+    assert all(" " not in term for term in words["shared_terms"][0])
+    assert not {"fluentd", "daemonset"} & set(words["shared_terms"][0])
+    assert plain["incident_id"][0] == words["incident_id"][0] == "c"
