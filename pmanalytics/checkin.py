@@ -7,15 +7,19 @@ Markdown ready to paste into a meeting invite. ``pmanalytics checkin PATH --inci
 Examples
 --------
 >>> from pmanalytics import Action, Corpus, PostMortem
+>>> def note(text):
+...     return [{"id": "i-1", "section": "ongoing_problem", "text": text}]
 >>> corpus = Corpus.from_postmortems([
-...     PostMortem(id="pm-1", title="Disk full", services=["db"], teams=["sre"],
-...         started_at="2024-01-01T00:00Z", actions=[Action(id="a-1", title="Add alert",
-...         owner="ana", due="2024-01-15", created_at="2024-01-02T00:00Z")]),
-...     PostMortem(id="pm-2", title="Disk full again", services=["db"],
-...         started_at="2024-02-01T00:00Z")])
+...     PostMortem(id="pm-1", title="Disk full", teams=["sre"], started_at="2024-01-01T00:00Z",
+...         items=note("Debug logs fill the disk"), actions=[Action(id="a-1",
+...         title="Rotate logs", owner="ana", due="2024-01-15", addresses="i-1",
+...         created_at="2024-01-02T00:00Z")]),
+...     PostMortem(id="pm-2", title="Disk full again", started_at="2024-02-01T00:00Z",
+...         items=note("The disk filled with debug logs again"))])
 >>> checkin_table(corpus, "2024-03-01", incident="pm-1")[
 ...     ["action_id", "owner", "days_overdue", "recurred", "recurrence"]].values.tolist()
-[['a-1', 'ana', 46, True, 'pm-2 (2024-02-01, same service)']]
+... # doctest: +NORMALIZE_WHITESPACE
+[['a-1', 'ana', 46, True, 'pm-2 (2024-02-01, same problem: Debug logs fill the disk)']]
 """
 
 from __future__ import annotations
@@ -91,9 +95,11 @@ def checkin_table(
     -------
     DataFrame
         ``incident_id``, ``action_id``, ``title``, ``owner``, ``status`` (at ``as_of``),
-        ``due_date``, ``days_overdue``, ``recurred`` (an incident on the same service or
-        theme has started since the action was created) and ``recurrence`` (which, in
-        words), most overdue first within each incident.
+        ``due_date``, ``days_overdue``, ``recurred`` (an incident of the recurring problem the
+        action addresses started since it was done, or since it was created while it is not
+        done; see :func:`pmanalytics.metrics.action_recurrence`: never "any later incident on
+        the same service") and ``recurrence`` (which, in words), most overdue first within each
+        incident.
     """
     day = user_date(as_of, error=CheckinError)
     ids = _select(corpus, incident, team)
@@ -103,16 +109,11 @@ def checkin_table(
     merged = status.merge(recurrence, on=["incident_id", "action_id"], how="left")
 
     def words(row: pd.Series) -> str:
-        found = []
-        service, theme = row["service_recurrence"], row["theme_recurrence"]
-        if pd.notna(service):
-            found.append((service, row["service_recurrence_at"], "same service"))
-        if pd.notna(theme):
-            if theme == service:
-                found[0] = (service, row["service_recurrence_at"], "same service and theme")
-            else:
-                found.append((theme, row["theme_recurrence_at"], "same theme"))
-        return "; ".join(f"{i} ({at:%Y-%m-%d}, {why})" for i, at, why in found)
+        if pd.isna(row["recurrence"]):
+            return ""
+        return (
+            f"{row['recurrence']} ({row['recurrence_at']:%Y-%m-%d}, same problem: {row['problem']})"
+        )
 
     recurred_words = merged.apply(words, axis=1) if len(merged) else pd.Series(dtype=object)
     table = pd.DataFrame(
@@ -157,7 +158,7 @@ def checkin_markdown(
     >>> print(checkin_markdown(corpus, "2024-01-20", incident="pm-1"))
     # Follow-up check-in: pm-1
     <BLANKLINE>
-    As of 2024-01-20: 1 action, 1 open, 1 overdue, 0 with a recurrence since created.
+    As of 2024-01-20: 1 action, 1 open, 1 overdue, 0 whose problem recurred since.
     <BLANKLINE>
     ## pm-1 — Disk full
     <BLANKLINE>
@@ -177,7 +178,7 @@ def checkin_markdown(
         f"# Follow-up check-in: {escape_md(subject, one_line=True)}",
         "",
         f"As of {day.isoformat()}: {len(table)} action{plural}, {open_} open, {overdue} overdue, "
-        f"{recurred} with a recurrence since created.",
+        f"{recurred} whose problem recurred since.",
         "",
     ]
     titles = corpus.incidents.set_index("incident_id")["title"]

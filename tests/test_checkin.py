@@ -38,6 +38,7 @@ def _postmortems():
                    started_at="2024-02-01T00:00Z", themes=[Theme(id="c2", label="capacity")]),
         PostMortem(id="pm-3", title="DB again", services=["db"], teams=["sre"],
                    started_at="2024-03-01T00:00Z",
+                   items=[Item(id="i-1", section="lessons_learned", text="Disks fill up again")],
                    actions=[Action(id="b-1", title="Tune", owner="ana", due="2024-03-10",
                                    created_at="2024-03-02T00:00Z")]),
     ]  # fmt: skip
@@ -62,11 +63,12 @@ def test_checkin_table_for_one_post_mortem(corpus):
     assert rows.loc["a-1", "days_overdue"] == 77
     assert rows.loc["a-1", "status"] == "open"
     assert rows.loc["a-2", "status"] == "done"
+    # a-1 addresses the disks note, which recurs in pm-3; pm-2 is another service's problem
+    # that only shares a theme label, and a-2 addresses nothing: the same service is no reason
     assert rows.loc["a-1", "recurred"]
-    assert rows.loc["a-1", "recurrence"] == (
-        "pm-3 (2024-03-01, same service); pm-2 (2024-02-01, same theme)"
-    )
-    assert rows.loc["a-2", "recurrence"] == "pm-3 (2024-03-01, same service)"
+    assert rows.loc["a-1", "recurrence"].startswith("pm-3 (2024-03-01, same problem: Disks fill")
+    assert not rows.loc["a-2", "recurred"] and rows.loc["a-2", "recurrence"] == ""
+    assert not rows.loc["a-3", "recurred"]
 
 
 def test_checkin_before_any_recurrence(corpus):
@@ -84,11 +86,10 @@ def test_checkin_for_a_team_covers_all_its_post_mortems(corpus):
 def test_checkin_markdown_escapes_user_text(corpus):
     text = checkin_markdown(corpus, AS_OF, incident="pm-1")
     assert text.startswith("# Follow-up check-in: pm-1\n")
-    assert "As of 2024-04-01: 3 actions, 2 open, 1 overdue, 3 with a recurrence" in text
+    assert "As of 2024-04-01: 3 actions, 2 open, 1 overdue, 1 whose problem recurred since" in text
     assert "## pm-1 — Disk \\| full" in text
-    assert "| Add \\*alert\\* | bo | done | 2024-02-01 | 0 | pm-3 (2024-03-01, same service) |" in (
-        text
-    )
+    assert "| Add \\*alert\\* | bo | done | 2024-02-01 | 0 | no |" in text
+    assert "| pm-3 (2024-03-01, same problem: Disks fill" in text
     assert all(line.count(" | ") == 5 for line in text.splitlines() if line.startswith("| "))
 
 

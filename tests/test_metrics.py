@@ -358,46 +358,132 @@ def test_follow_through_yes_when_every_action_closed_in_time():
 
 @pytest.fixture
 def recurrence_corpus():
+    def note(text, theme=None):
+        return [Item(id="i-1", section="ongoing_problem", text=text, theme_id=theme)]
+
     return Corpus.from_postmortems([
         pm("first", services=["api"], started_at="2024-01-01T00:00Z",
-           items=[Item(id="i-1", section="lessons_learned", text="Disks fill", theme_id="t-1")],
+           items=note("Debug logs fill the root disk", "t-1"),
            themes=[Theme(id="t-1", label="Capacity")],
            actions=[
                act("via-item", addresses="i-1", created_at="2024-01-03T00:00Z", status="done",
                    completed_at="2024-01-10T00:00Z", kind="prevent"),
                act("via-theme", addresses="t-1", created_at="2024-01-03T00:00Z"),
                act("late", created_at="2024-03-15T00:00Z")]),
-        pm("before", services=["api"], started_at="2024-01-02T00:00Z"),
-        pm("same-theme", services=["db"], started_at="2024-02-01T00:00Z",
-           themes=[Theme(id="cap", label="capacity")]),
-        pm("same-service", services=["web", "api"], started_at="2024-03-01T00:00Z"),
-        pm("after-as-of", services=["api"], started_at="2024-05-01T00:00Z"),
+        pm("same-service", services=["api"], started_at="2024-01-20T00:00Z",
+           items=note("Checkout latency spikes under load")),
+        pm("same-problem", services=["db"], started_at="2024-02-01T00:00Z",
+           items=note("The root disk filled with debug logs again")),
+        pm("after-as-of", services=["db"], started_at="2024-05-01T00:00Z",
+           items=note("Root disk full of debug logs")),
     ])  # fmt: skip
 
 
-def test_recurrence_on_the_same_service_or_theme_since_creation(recurrence_corpus):
+def test_recurrence_is_of_the_problem_an_action_addresses_never_just_the_same_service(
+    recurrence_corpus,
+):
     table = m.action_recurrence(recurrence_corpus, "2024-04-01").set_index("action_id")
-    assert table.loc["via-item", "service_recurrence"] == "same-service"
-    assert table.loc["via-item", "theme_recurrence"] == "same-theme"
-    assert table.loc["via-theme", "theme_recurrence"] == "same-theme"
-    assert table.loc["via-theme", "theme_recurrence_at"] == pd.Timestamp("2024-02-01", tz="UTC")
-    assert pd.isna(table.loc["late", "service_recurrence"])  # after-as-of is after as_of
-    assert not table.loc["late", "recurred"]
-    assert table.loc["via-item", "recurred"]
+    assert table.loc["via-item", "linked_by"] == "addresses an item"
+    assert table.loc["via-theme", "linked_by"] == "addresses a theme"
+    assert table.loc["via-item", "recurrence"] == "same-problem"  # not same-service (01-20)
+    assert table.loc["via-item", "since"] == pd.Timestamp("2024-01-10", tz="UTC")  # done then
+    assert table.loc["via-theme", "recurrence_at"] == pd.Timestamp("2024-02-01", tz="UTC")
+    assert pd.isna(table.loc["late", "problem"]) and not table.loc["late", "recurred"]
+    assert "same-service" not in set(table["recurrence"].dropna())
     later = m.action_recurrence(recurrence_corpus, "2024-06-01").set_index("action_id")
-    assert later.loc["late", "service_recurrence"] == "after-as-of"
+    assert later.loc["via-item", "recurrence"] == "same-problem"  # the first one
 
 
 def test_prevention_by_kind(recurrence_corpus):
-    # via-item done 01-10; next api incident 03-01 is 51 days later
+    # via-item done 01-10; the next incident of its problem (02-01) is 22 days later; the
+    # same-service incident on 01-20 is another problem and does not count
     within_90 = m.prevention(recurrence_corpus, "2024-12-31", within_days=90)
-    assert within_90.to_dict("records") == [
+    assert within_90[["kind", "completed", "recurred", "recurrence_share"]].to_dict("records") == [
         {"kind": "prevent", "completed": 1, "recurred": 1, "recurrence_share": 1.0}
     ]
-    within_30 = m.prevention(recurrence_corpus, "2024-12-31", within_days=30)
-    assert within_30.iloc[0]["recurred"] == 0
+    within_20 = m.prevention(recurrence_corpus, "2024-12-31", within_days=20)
+    assert within_20.iloc[0]["recurred"] == 0
     too_soon = m.prevention(recurrence_corpus, "2024-02-01", within_days=90)
     assert too_soon.empty  # not observed for the whole window yet
+
+
+def _monthly(prefix, text, first, last, fix=None):
+    """One incident a month from ``first`` to ``last`` (YYYY-MM), each with the problem's note;
+    ``fix``: (YYYY-MM-DD, kind) of a done action addressing the first incident's note."""
+    months = pd.period_range(first, last, freq="M")
+    out = []
+    for n, month in enumerate(months):
+        actions = []
+        if fix is not None and n == 0:
+            done_at = f"{fix[0]}T00:00Z"
+            actions = [
+                act(
+                    f"fix-{prefix}",
+                    addresses="i-1",
+                    status="done",
+                    kind=fix[1],
+                    created_at=f"{month}-02T00:00Z",
+                    completed_at=done_at,
+                )
+            ]
+        out.append(pm(f"{prefix}-{n}", started_at=f"{month}-05T10:00Z", actions=actions,
+                      items=[Item(id="i-1", section="ongoing_problem",
+                                  text=f"{text} (case {n})")]))  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def effectiveness_corpus():
+    return Corpus.from_postmortems([
+        # fixed at the start of 2023 and never seen again: the fix worked
+        *_monthly("cert", "The TLS certificate expired without any warning", "2022-01",
+                  "2022-12", fix=("2023-01-01", "detect")),
+        # fixed at the same time but it keeps happening
+        *_monthly("pool", "The database connection pool ran out of connections", "2022-01",
+                  "2024-05", fix=("2023-01-01", "prevent")),
+        # never fixed: the base rate
+        *_monthly("dns", "DNS lookups time out inside the cluster", "2022-01", "2024-05"),
+        # too little history to judge
+        *_monthly("disk", "Debug logs filled the root disk", "2024-04", "2024-05",
+                  fix=("2024-05-20", "mitigate")),
+    ])  # fmt: skip
+
+
+def test_action_effectiveness_tells_an_effective_fix_from_an_ineffective_one(
+    effectiveness_corpus,
+):
+    table = m.action_effectiveness(effectiveness_corpus, "2024-06-01")
+    assert list(table.columns) == list(m.EFFECTIVENESS_COLUMNS)
+    verdict = {
+        label.split()[1].lower(): v
+        for label, v in zip(table["label"], table["verdict"], strict=True)
+    }
+    assert verdict == {"tls": "worked", "database": "no sign it worked",
+                       "lookups": "no completed action", "logs": "not enough data"}  # fmt: skip
+    cert = table[table["verdict"] == "worked"].iloc[0]
+    # 12 incidents before the fix: the first starts the clock, 11 recurrences follow
+    assert cert["before_incidents"] == 11 and cert["after_incidents"] == 0
+    assert cert["ratio_high"] < 1 and cert["linked_by"] == "addresses an item"
+    pool = table[table["verdict"] == "no sign it worked"].iloc[0]
+    assert pool["ratio_low"] < 1 < pool["ratio_high"]
+    assert pool["base_ratio"] == pytest.approx(1.0, abs=0.15)  # dns kept its monthly rate
+
+
+def test_prevention_differs_by_kind_when_fixes_differ(effectiveness_corpus):
+    table = m.prevention(effectiveness_corpus, "2024-06-01", within_days=90).set_index("kind")
+    assert table.loc["detect", "recurrence_share"] == 0.0 and table.loc["detect", "worked"] == 1
+    assert table.loc["prevent", "recurrence_share"] == 1.0 and table.loc["prevent", "worked"] == 0
+    assert "mitigate" not in table.index  # done too recently to be observed for 90 days
+
+
+def test_a_done_action_without_a_completion_time_still_counts_as_done():
+    items = [*_monthly("y", "The TLS certificate expired again", "2022-01", "2022-06")]
+    first = items[0].model_copy(update={"actions": [act("fix", addresses="i-1", status="done",
+                                        created_at="2022-07-01T00:00Z")]})  # fmt: skip
+    table = m.action_effectiveness(Corpus.from_postmortems([first, *items[1:]]), "2024-01-01")
+    row = table.iloc[0]
+    assert row["verdict"] == "worked" and not row["completed_known"]
+    assert row["fixed_at"] == pd.Timestamp("2022-07-01", tz="UTC")
 
 
 # --------------------------------------------------------------------------- filters
@@ -553,3 +639,35 @@ def test_the_issue_examples_give_one_answer_everywhere():
     assert m.action_status(corpus, as_of).iloc[0]["days_overdue"] == 1
     assert due.days_overdue(as_of) == 1
     assert m.to_date(as_of) == date(2024, 1, 11)
+
+
+def test_prevention_on_the_sample_recovers_the_planted_fixes():
+    # data/sample is the demo (120 incidents, seed 7): each planted problem has one done fix;
+    # the fixes of some problems end them, the others' do not (demo vocabulary: fix_works)
+    from pathlib import Path
+
+    import pmanalytics as pm
+    from pmanalytics import demo
+    from pmanalytics.demo import _vocabulary as vocabulary
+    from pmanalytics.themes import recurring_problems
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "sample"
+    corpus = pm.load(folder)
+    truth = demo.read_ground_truth(folder)
+    as_of = corpus.incidents["started_at"].max().date()
+    rows = recurring_problems(corpus)
+    table = m.action_effectiveness(corpus, as_of, recurring=rows)
+    verdicts = table.set_index("theme")["verdict"]
+    told_apart = 0
+    for problem in vocabulary.PROBLEMS:
+        mine = set(truth.loc[truth["problem_id"] == problem.id, "incident_id"])
+        overlap = rows["incident_ids"].map(lambda ids, mine=mine: len(mine & set(ids)))
+        verdict = verdicts[rows.loc[overlap.idxmax(), "theme"]]
+        if problem.fix_works:
+            assert verdict == "worked", problem.id
+        else:
+            assert verdict != "worked", problem.id
+            told_apart += verdict == "no sign it worked"
+    assert told_apart >= 2
+    shares = m.prevention(corpus, as_of, recurring=rows)["recurrence_share"].dropna()
+    assert shares.nunique() > 1  # not the same share for every kind

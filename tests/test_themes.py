@@ -150,7 +150,7 @@ def test_a_note_that_fits_no_theme_stays_unassigned() -> None:
 def test_each_theme_is_explained() -> None:
     model = ThemeSuggester().fit(DNS + DISK + OTHER)
     dns = model.themes_.iloc[0]
-    assert dns["size"] == 4 and "dns" in dns["label"]
+    assert dns["size"] == 4 and "dns" in dns["label"].lower()
     assert any("dns" in keyword for keyword in dns["keywords"])
     assert len(dns["representative"]) == 3 and set(dns["representative"]) <= {0, 1, 2, 3}
     assert 0.0 < dns["cohesion"] <= 1.0
@@ -179,7 +179,7 @@ class FakeEncoder:
 def test_an_embedding_backend_can_replace_tfidf() -> None:
     model = ThemeSuggester(embedder=FakeEncoder()).fit(DNS + DISK + OTHER)
     assert model.labels_[:4].tolist() == [0] * 4 and model.labels_[4:7].tolist() == [1] * 3
-    assert "dns" in model.themes_.iloc[0]["label"]  # keywords still from TF-IDF
+    assert any("dns" in k for k in model.themes_.iloc[0]["keywords"])  # still from TF-IDF
 
 
 def test_a_missing_local_model_is_a_clear_error() -> None:
@@ -334,7 +334,7 @@ def _small_corpus() -> pm.Corpus:
 def test_recurring_problems_flags_and_links() -> None:
     table = recurring_problems(_small_corpus())
     assert list(table.columns) == list(RECURRING_COLUMNS)
-    by_word = {("dns" if "dns" in row.label else "disk"): row for row in table.itertuples()}
+    by_word = {("dns" if "dns" in row.label.lower() else "disk"): row for row in table.itertuples()}
     disk, dns = by_word["disk"], by_word["dns"]
     assert disk.incidents == 3 and disk.incident_ids == ["inc-1", "inc-2", "inc-3"]
     assert (

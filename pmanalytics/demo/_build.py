@@ -12,7 +12,7 @@ import heapq
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -44,6 +44,8 @@ class Spec:
     service: str
     severity: int
     problems: list[txt.Problem]
+    fixes: set[str] = field(default_factory=set)
+    """Ids of the planted problems whose fix is done in this incident."""
 
 
 def skeleton(rng: random.Random, n: int, start: date) -> list[Spec]:
@@ -65,18 +67,42 @@ def skeleton(rng: random.Random, n: int, start: date) -> list[Spec]:
     return [Spec(i + 1, *row, problems=[]) for i, row in enumerate(drawn)]
 
 
+#: Where in the window a problem's fix is done: an effective fix after its last incident
+#: before this point, an ineffective one in the incident nearest the other point.
+EFFECTIVE_FIX_AT = 0.5
+INEFFECTIVE_FIX_AT = 0.35
+
+
 def plant_problems(rng: random.Random, specs: list[Spec]) -> None:
-    """Give each problem its share of incidents (at least two), favouring its services."""
+    """Give each problem its share of incidents (at least two), favouring its services, and
+    plant its fix: a problem whose fix works is only seen before the fix, in the first half of
+    the window; one whose fix does not work is seen throughout, its fix a third of the way in."""
     n = len(specs)
+    if not n:
+        return
+    first, last = specs[0].started_at, specs[-1].started_at
     for problem in txt.PROBLEMS:
         k = min(n, max(2, round(problem.rate * n)))
-        # Weighted sampling without replacement: the k largest u ** (1 / w).
+        fix_day = first + (last - first) * EFFECTIVE_FIX_AT
+        # Weighted sampling without replacement: the k largest u ** (1 / w). Every incident
+        # draws its key (so the draws do not depend on the fix); a problem whose fix works
+        # only takes incidents before the fix.
         keys = [
             (rng.random() ** (1.0 / problem.affinity.get(spec.service, 1.0)), spec.index)
             for spec in specs
         ]
-        for _, index in heapq.nlargest(k, keys):
+        before = [key for key in keys if specs[key[1] - 1].started_at <= fix_day]
+        if problem.fix_works and len(before) >= k:
+            keys = before
+        chosen = sorted(index for _, index in heapq.nlargest(k, keys))
+        for index in chosen:
             specs[index - 1].problems.append(problem)
+        if problem.fix_works:
+            fixer = chosen[-1]
+        else:
+            target = first + (last - first) * INEFFECTIVE_FIX_AT
+            fixer = min(chosen, key=lambda i: abs(specs[i - 1].started_at - target))
+        specs[fixer - 1].fixes.add(problem.id)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -437,18 +463,32 @@ class Incident:
         count = r.choices(range(2, 11), (10, 16, 18, 16, 12, 9, 7, 5, 3))[0]
         theme_ids = {theme["id"] for theme in themes}
         chosen: list[tuple[str, str, str | None]] = []  # (kind, title, addresses)
+        planted: dict[int, bool] = {}  # position in chosen -> is the problem's fix
         for problem in self.spec.problems:
-            if len(chosen) < count and r.random() < 0.75:
+            mine = [i["id"] for i in items if self.meta[i["id"]][1] == problem.id]
+            if problem.id in self.spec.fixes and mine:
+                # The fix: an effective one prevents, an ineffective one mitigates or detects.
+                kinds = [a for a in problem.actions if (a[0] == "prevent") == problem.fix_works]
+                kind, template = r.choice(kinds or list(problem.actions))
+                planted[len(chosen)] = True
+                chosen.append((kind, self.fill(template, problem.slots), r.choice(mine)))
+            elif len(chosen) < count and r.random() < 0.75:
                 kind, template = r.choice(problem.actions)
-                mine = [i["id"] for i in items if self.meta[i["id"]][1] == problem.id]
                 target = r.choice(mine) if mine and r.random() < 0.8 else None
+                planted[len(chosen)] = False
                 chosen.append((kind, self.fill(template, problem.slots), target))
-        ahead = [i for i in items if i["section"] in ("future_considerations", "ongoing_problem")]
+        # Other actions address background notes only, so a planted problem's actions are
+        # exactly the ones above (and its fix the only one done).
+        background = [i for i in items if self.meta[i["id"]][1] is None]
+        ahead = [
+            i for i in background if i["section"] in ("future_considerations", "ongoing_problem")
+        ]
+        planted_themes = {f"t-{problem.category}" for problem in self.spec.problems}
         titles = {title for _, title, _ in chosen}
         for _ in range(40):
             if len(chosen) >= count:
                 break
-            source = r.choice(ahead or items)
+            source = r.choice(ahead or background or items)
             category = self.meta[source["id"]][0]
             kind, template = r.choice(txt.ACTIONS[category])
             title = self.fill(template)
@@ -459,13 +499,14 @@ class Incident:
             if roll < 0.4:
                 chosen.append((kind, title, source["id"]))
             else:
-                chosen.append((kind, title, theme if roll < 0.6 and theme in theme_ids else None))
+                usable = theme in theme_ids and theme not in planted_themes
+                chosen.append((kind, title, theme if roll < 0.6 and usable else None))
         if draft:
             created = self.moment_between(self.resolved, self.draft_until)
         else:
             created = review_start + timedelta(minutes=self.review_minutes)
         return [
-            self._action(number, kind, title, target, created, draft)
+            self._action(number, kind, title, target, created, draft, planted.get(number - 1))
             for number, (kind, title, target) in enumerate(chosen, start=1)
         ]
 
@@ -477,8 +518,13 @@ class Incident:
         target: str | None,
         created: datetime,
         draft: bool,
+        fix: bool | None = None,
     ) -> dict[str, Any]:
-        """Owner, due date, priority, and a status as of the end of the window."""
+        """Owner, due date, priority, and a status as of the end of the window.
+
+        ``fix``: ``True`` for a planted problem's fix (done within weeks), ``False`` for its
+        other actions (never done), ``None`` for the rest.
+        """
         r = self.r
         owner = r.choice([*self.responders, self.facilitator])
         priority = r.choices(("high", "medium", "low"), (0.3, 0.5, 0.2))[0]
@@ -500,8 +546,17 @@ class Incident:
             action["link"] = (
                 f"https://tracker.example.com/browse/{txt.TRACKER_KEYS[team]}-{number_in_tracker}"
             )
+        if fix is True and not draft:
+            done_at = created + timedelta(days=r.randint(3, 21), hours=r.randint(0, 8))
+            if done_at <= self.end_at:
+                action["status"] = "done"
+                action["completed_at"] = done_at
+                return action
         if draft:
             action["status"] = "in_progress" if r.random() < 0.2 else "open"
+            return action
+        if fix is False:
+            action["status"] = r.choice(("open", "in_progress", "wont_do"))
             return action
         roll = r.random()
         neglect = {"high": 0.12, "medium": 0.2, "low": 0.35}[priority]

@@ -74,6 +74,8 @@ class Problem:
     scenario: Scenario
     affinity: dict[str, float] = field(default_factory=dict)
     """Service -> weight (default 1) for the incidents it turns up in."""
+    fix_works: bool = False
+    """Whether the one action done about it stops it (it is not seen after the fix)."""
 
 
 # --------------------------------------------------------------------------- loading
@@ -128,6 +130,7 @@ def _problem(data: Mapping[str, Any]) -> Problem:
         actions=_pairs(data["actions"]),
         scenario=_scenario(data["scenario"]),
         affinity={str(k): float(v) for k, v in data.get("affinity", {}).items()},
+        fix_works=bool(data.get("fix_works", False)),
     )
 
 

@@ -12,8 +12,10 @@ One module per feature:
   twin of the lifecycle on :class:`pmanalytics.Action`), open and overdue actions, burn-up,
   load per owner;
 - :mod:`~pmanalytics.metrics.survival`: time to close (Kaplan-Meier);
-- :mod:`~pmanalytics.metrics.outcomes`: follow-through (closed in time), recurrence,
-  prevention.
+- :mod:`~pmanalytics.metrics.outcomes`: follow-through (closed in time), recurrence of an
+  action's problem, prevention per action kind;
+- :mod:`~pmanalytics.metrics.effectiveness`: did the fix work? Incident rates of each recurring
+  problem before vs after its actions were done, against a base rate, with an interval.
 
 The filtering rule (:class:`Filters`, :func:`filter_corpus`) lives in
 :mod:`pmanalytics.corpus.filters` and is re-exported here.
@@ -41,6 +43,7 @@ from .actions import (
     overdue_actions,
     owner_load,
 )
+from .effectiveness import EFFECTIVENESS_COLUMNS, VERDICTS, action_effectiveness, linked_actions
 from .incidents import (
     DURATIONS,
     customer_impact,
@@ -56,11 +59,14 @@ from .survival import time_to_close_summary, time_to_close_survival
 
 __all__ = [
     "DURATIONS",
+    "EFFECTIVENESS_COLUMNS",
+    "VERDICTS",
     "FilterError",
     "Filters",
     "Freq",
     "GroupBy",
     "MetricsError",
+    "action_effectiveness",
     "action_recurrence",
     "action_status",
     "burnup",
@@ -73,6 +79,7 @@ __all__ = [
     "follow_through_rate",
     "incident_counts",
     "incident_mask",
+    "linked_actions",
     "open_actions",
     "open_summary",
     "overdue_actions",

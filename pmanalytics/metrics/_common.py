@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Literal
 
 import pandas as pd
@@ -17,7 +17,8 @@ Freq = Literal["week", "month", "quarter"]
 GroupBy = Literal["severity", "service", "team"]
 
 _FREQS = {"week": "W-SUN", "month": "M", "quarter": "Q"}
-DAY = pd.Timedelta(days=1)
+#: One day, in microseconds like every timestamp (so a post-mortem from 1628 fits).
+DAY = pd.Timedelta(days=1).as_unit("us")
 
 
 class MetricsError(PMError, ValueError):
@@ -66,7 +67,27 @@ def cutoff(as_of: date) -> pd.Timestamp:
 
     A timestamp counts on its UTC date, as in :class:`pmanalytics.Action`.
     """
-    return pd.Timestamp(as_of, tz="UTC") + DAY
+    return pd.Timestamp(as_of, tz="UTC").as_unit("us") + DAY
+
+
+def days(count: int) -> pd.Timedelta:
+    """``count`` days, in microseconds (adding it to a 1628 timestamp does not overflow)."""
+    return pd.Timedelta(days=count).as_unit("us")
+
+
+def period_starts(values: Iterable[pd.Period]) -> pd.DatetimeIndex:
+    """The first instant of each period, naive, in microseconds (``start_time`` would be in
+    nanoseconds, which cannot hold 1628).
+
+    Examples
+    --------
+    >>> period_starts(pd.period_range("1628-08", periods=2, freq="M")).tolist()
+    [Timestamp('1628-08-01 00:00:00'), Timestamp('1628-09-01 00:00:00')]
+    """
+    firsts = [period.asfreq("D", how="start") for period in values]
+    return pd.DatetimeIndex(
+        [datetime(day.year, day.month, day.day) for day in firsts], dtype="datetime64[us]"
+    )
 
 
 def periods(started: pd.Series, freq: str, tz: str) -> pd.Series:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._model import OPEN_ACTION_STATUSES
 from ..corpus import Corpus
-from ._common import Freq, check_by, check_freq, cutoff, periods, to_date
+from ._common import Freq, check_by, check_freq, cutoff, period_starts, periods, to_date
 
 __all__ = [
     "action_status",
@@ -220,7 +220,7 @@ def completion_by_period(
     table = table.astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         table["completion_rate"] = table["done"] / table["created"].replace(0, np.nan)
-    table.index = pd.PeriodIndex(table.index, freq=code).start_time
+    table.index = period_starts(pd.PeriodIndex(table.index, freq=code))
     return table.rename_axis("period").reset_index()
 
 
@@ -269,7 +269,7 @@ def burnup(data: Corpus | pd.DataFrame, as_of: date | str, freq: Freq = "week") 
 
     table = pd.DataFrame(
         {
-            "period": span.start_time,
+            "period": period_starts(span),
             "created": cumulative(created),
             "completed": cumulative(done_at),
             "closed": cumulative(closed_at),

@@ -23,6 +23,7 @@ from ._common import (
     check_days,
     check_freq,
     incidents_of,
+    period_starts,
     periods,
 )
 
@@ -130,12 +131,7 @@ def incident_counts(
         keys = sorted(set(grouped["key"]))
     full = pd.MultiIndex.from_product([span, keys], names=["period", "key"])
     table: pd.DataFrame = counts.reindex(full, fill_value=0).rename("incidents").reset_index()
-    table["period"] = (
-        table["period"]
-        .dt.asfreq("D", "start")
-        .array.asi8.astype("datetime64[D]")
-        .astype("datetime64[us]")
-    )
+    table["period"] = period_starts(table["period"])
     table["incidents"] = table["incidents"].astype("int64")
     if by is None:
         return table.drop(columns="key")

@@ -1,4 +1,4 @@
-"""Follow-through and outcomes: did actions close in time, and did the incident recur since?"""
+"""Follow-through and outcomes: did actions close in time, and did their problem recur since?"""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ._common import DAY, check_days, cutoff, to_date
+from ._common import days as as_days
 from .actions import action_status, status_of
+from .effectiveness import action_effectiveness, as_utc_us, linked_actions
 
 __all__ = ["action_recurrence", "follow_through", "follow_through_rate", "prevention"]
 
@@ -43,7 +45,7 @@ def follow_through(
     day = to_date(as_of)
     status = status_of(data, day)
     status = status[status["created_at"].notna()]
-    window_end = status["created_at"] + pd.Timedelta(days=days)
+    window_end = status["created_at"] + as_days(days)
     closed = status["state"] != "open"
     in_time = closed & ~(status["completed_at"] > window_end).fillna(False)
     late = (closed & ~in_time) | (~closed & (window_end < cutoff(day) - DAY))
@@ -96,182 +98,180 @@ def follow_through_rate(
 # --------------------------------------------------------------------------- recurrence
 
 
-def _action_themes(corpus: Corpus) -> pd.DataFrame:
-    """``incident_id``, ``action_id``, ``theme`` (casefolded label) for actions that address a
-    theme, directly or through one of its items."""
-    actions = corpus.actions[["incident_id", "action_id", "addresses"]].dropna()
-    themes = corpus.themes[["incident_id", "theme_id", "label"]]
-    items = corpus.items[["incident_id", "item_id", "theme_id"]].dropna()
-    via_item = actions.merge(
-        items, left_on=["incident_id", "addresses"], right_on=["incident_id", "item_id"]
-    )[["incident_id", "action_id", "theme_id"]]
-    direct = actions.rename(columns={"addresses": "theme_id"})
-    both = pd.concat([direct, via_item], ignore_index=True)
-    found = both.merge(themes, on=["incident_id", "theme_id"])
-    return pd.DataFrame(
-        {
-            "incident_id": found["incident_id"].astype("string"),
-            "action_id": found["action_id"].astype("string"),
-            "theme": found["label"].astype("string").str.casefold(),
-        }
-    ).drop_duplicates()
-
-
-def _next_incident(
-    left: pd.DataFrame, right: pd.DataFrame, key: str, since: str, cutoff: pd.Timestamp
+def action_recurrence(
+    corpus: Corpus, as_of: date | str, *, recurring: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """For each row of ``left``, the first incident of ``right`` with the same ``key``
-    starting after ``left[since]`` and before ``cutoff`` (and not the action's own)."""
-    left = left[left[since].notna() & left[key].notna()]
-    right = right[right["started_at"].notna() & right[key].notna() & (right["started_at"] < cutoff)]
-    if left.empty or right.empty:
-        return pd.DataFrame(columns=["incident_id", "action_id", "next_id", "next_at"])
-    left = left.assign(_t=left[since].astype("datetime64[ns, UTC]"), _k=left[key].astype(str))
-    right = pd.DataFrame(
-        {
-            "_t": right["started_at"].astype("datetime64[ns, UTC]"),
-            "_k": right[key].astype(str),
-            "next_id": right["incident_id"].astype(str),
-            "next_at": right["started_at"],
-        }
-    ).reset_index(drop=True)
-    merged = pd.merge_asof(
-        left.sort_values("_t", kind="stable"),
-        right.sort_values("_t", kind="stable"),
-        on="_t",
-        by="_k",
-        direction="forward",
-        allow_exact_matches=False,
-    )
-    merged = merged[merged["next_id"].notna()]
-    merged = merged.sort_values("next_at", kind="stable")
-    first = merged.drop_duplicates(["incident_id", "action_id"], keep="first")
-    return first[["incident_id", "action_id", "next_id", "next_at"]]
+    """For each action: did the problem it addresses recur since it was done (or created)?
 
-
-def action_recurrence(corpus: Corpus, as_of: date | str) -> pd.DataFrame:
-    """For each action: the first later incident on the same service, or on the same theme.
-
-    "Later" means started after the action was created and by ``as_of``. An action's services
-    are its incident's services; its theme is the theme it addresses (directly or through an
-    item), matched across incidents by label, ignoring case.
+    The problem is the recurring problem the action is linked to (see
+    :func:`pmanalytics.metrics.effectiveness.linked_actions`: by ``addresses`` or text, never by
+    service). "Since" is its completion when it was done by ``as_of``, else its creation; the
+    recurrence is the first incident of the problem (not the action's own) started after that
+    and by ``as_of``.
 
     Returns
     -------
     DataFrame
-        ``incident_id``, ``action_id``, ``service_recurrence`` / ``service_recurrence_at``,
-        ``theme_recurrence`` / ``theme_recurrence_at`` (missing when none) and ``recurred``.
+        ``incident_id``, ``action_id``, ``problem`` (label; missing when not linked),
+        ``linked_by``, ``since``, ``recurrence`` / ``recurrence_at`` (missing when none) and
+        ``recurred``.
 
     Examples
     --------
     >>> from pmanalytics import Action, Corpus, PostMortem
+    >>> def pm(n, text, actions=()):
+    ...     return PostMortem(id=f"p{n}", title="T", started_at=f"2024-0{n}-01T00:00Z",
+    ...         items=[{"id": "i", "section": "ongoing_problem", "text": text}], actions=actions)
     >>> corpus = Corpus.from_postmortems([
-    ...     PostMortem(id="p1", title="T", services=["api"], started_at="2024-01-01T00:00Z",
-    ...                actions=[Action(id="a", title="A", created_at="2024-01-02T00:00Z")]),
-    ...     PostMortem(id="p2", title="T", services=["api"], started_at="2024-02-01T00:00Z")])
-    >>> action_recurrence(corpus, "2024-03-01")[["action_id", "service_recurrence"]]
+    ...     pm(1, "Disk full of debug logs", [Action(id="a", title="Rotate logs", addresses="i",
+    ...                                              created_at="2024-01-02T00:00Z")]),
+    ...     pm(2, "Debug logs filled the disk again")])
+    >>> action_recurrence(corpus, "2024-03-01")[["action_id", "recurrence", "recurred"]]
     ...                                           # doctest: +NORMALIZE_WHITESPACE
-      action_id service_recurrence
-    0         a                 p2
+      action_id recurrence  recurred
+    0         a         p2      True
     """
-    until = cutoff(to_date(as_of))
+    day = to_date(as_of)
+    until = cutoff(day)
+    links = linked_actions(corpus, day, recurring)
+    table = links.attrs["recurring"]
+    seen = {
+        int(theme): list(zip(ids, times, strict=True))
+        for theme, ids, times in zip(
+            table["theme"], table["incident_ids"], table["seen_at"], strict=True
+        )
+    }
     actions = corpus.actions[["incident_id", "action_id", "created_at"]]
-    incidents = corpus.incidents[["incident_id", "services", "started_at"]]
-    by_service = actions.merge(incidents[["incident_id", "services"]], on="incident_id")
-    by_service = by_service.explode("services").rename(columns={"services": "service"})
-    incident_services = incidents.explode("services").rename(columns={"services": "service"})
-    service_next = _next_incident(by_service, incident_services, "service", "created_at", until)
-
-    themes = _action_themes(corpus)
-    by_theme = themes.merge(actions, on=["incident_id", "action_id"])
-    theme_rows = corpus.themes[["incident_id", "label"]].assign(
-        theme=corpus.themes["label"].astype("string").str.casefold()
+    first_link = links.drop_duplicates(["incident_id", "action_id"], keep="first")
+    merged = actions.astype({"incident_id": str, "action_id": str}).merge(
+        first_link, on=["incident_id", "action_id"], how="left"
     )
-    incident_themes = theme_rows.merge(incidents, on="incident_id")[
-        ["incident_id", "theme", "started_at"]
-    ]
-    theme_next = _next_incident(by_theme, incident_themes, "theme", "created_at", until)
-
-    result = actions[["incident_id", "action_id"]].astype(str)
-    keys = ["incident_id", "action_id"]
-    result = result.merge(
-        service_next.rename(
-            columns={"next_id": "service_recurrence", "next_at": "service_recurrence_at"}
-        ).astype({"incident_id": str, "action_id": str}),
-        on=keys,
-        how="left",
-    ).merge(
-        theme_next.rename(
-            columns={"next_id": "theme_recurrence", "next_at": "theme_recurrence_at"}
-        ).astype({"incident_id": str, "action_id": str}),
-        on=keys,
-        how="left",
-    )
-    for column in ("incident_id", "action_id", "service_recurrence", "theme_recurrence"):
+    rows = []
+    records: list[dict[Any, Any]] = merged.to_dict("records")
+    for row in records:
+        since = (
+            row["done_at"] if isinstance(row["done"], bool) and row["done"] else row["created_at"]
+        )
+        found = (None, pd.NaT)
+        if not pd.isna(row["theme"]) and since is not None and not pd.isna(since):
+            later = [
+                (incident, at)
+                for incident, at in seen.get(int(row["theme"]), [])
+                if incident != row["incident_id"] and not pd.isna(at) and since < at < until
+            ]
+            if later:
+                found = min(later, key=lambda pair: pair[1])
+        rows.append(
+            {
+                "incident_id": row["incident_id"],
+                "action_id": row["action_id"],
+                "problem": None if pd.isna(row["label"]) else row["label"],
+                "linked_by": None if pd.isna(row["linked_by"]) else row["linked_by"],
+                "since": since,
+                "recurrence": found[0],
+                "recurrence_at": found[1],
+            }
+        )
+    columns = ["incident_id", "action_id", "problem", "linked_by", "since", "recurrence"]
+    result = pd.DataFrame(rows, columns=[*columns, "recurrence_at"])
+    for column in ("incident_id", "action_id", "problem", "linked_by", "recurrence"):
         result[column] = result[column].astype("string")
-    for column in ("service_recurrence_at", "theme_recurrence_at"):
-        result[column] = pd.to_datetime(result[column], utc=True).astype("datetime64[us, UTC]")
-    result["recurred"] = result["service_recurrence"].notna() | result["theme_recurrence"].notna()
+    for column in ("since", "recurrence_at"):
+        result[column] = as_utc_us(result[column])
+    result["recurred"] = result["recurrence"].notna()
     return result
 
 
-def prevention(corpus: Corpus, as_of: date | str, within_days: int = 90) -> pd.DataFrame:
-    """Did completed actions prevent recurrence? Per action kind: of the actions done at least
-    ``within_days`` before ``as_of``, how many saw an incident on the same service within
-    ``within_days`` after completion.
+def prevention(
+    corpus: Corpus,
+    as_of: date | str,
+    within_days: int = 90,
+    *,
+    recurring: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Did completed actions prevent their problem from recurring? Per action kind.
+
+    Of the done actions linked to a recurring problem (see
+    :func:`~pmanalytics.metrics.effectiveness.linked_actions`) and done at least
+    ``within_days`` before ``as_of``: how many saw an incident **of the same problem** within
+    ``within_days`` after completion. ``worked`` counts those whose problem's verdict in
+    :func:`~pmanalytics.metrics.effectiveness.action_effectiveness` is ``worked``.
 
     Returns
     -------
     DataFrame
-        ``kind``, ``completed`` (observed for the whole window), ``recurred`` and
-        ``recurrence_share``.
+        ``kind``, ``completed`` (linked, done and observed for the whole window), ``recurred``,
+        ``recurrence_share``, ``worked`` and ``not_linked`` (done actions of that kind, observed
+        for the window, that address no recurring problem: nothing to judge them by).
 
     Examples
     --------
     >>> from pmanalytics import Action, Corpus, PostMortem
-    >>> corpus = Corpus.from_postmortems([
-    ...     PostMortem(id="p1", title="T", services=["api"], started_at="2024-01-01T00:00Z",
-    ...         actions=[Action(id="a", title="A", kind="prevent", status="done",
-    ...             created_at="2024-01-02T00:00Z", completed_at="2024-01-03T00:00Z")]),
-    ...     PostMortem(id="p2", title="T", services=["api"], started_at="2024-02-01T00:00Z")])
+    >>> def pm(n, text, actions=()):
+    ...     return PostMortem(id=f"p{n}", title="T", started_at=f"2024-0{n}-01T00:00Z",
+    ...         items=[{"id": "i", "section": "ongoing_problem", "text": text}], actions=actions)
+    >>> fix = Action(id="a", title="Rotate logs", kind="prevent", status="done", addresses="i",
+    ...              created_at="2024-01-02T00:00Z", completed_at="2024-01-05T00:00Z")
+    >>> corpus = Corpus.from_postmortems([pm(1, "Disk full of debug logs", [fix]),
+    ...                                   pm(2, "Debug logs filled the disk again")])
     >>> prevention(corpus, "2024-12-31", 90).values.tolist()
-    [['prevent', 1, 1, 1.0]]
+    [['prevent', 1, 1, 1.0, 0, 0]]
     """
     days = check_days(within_days, "within_days")
     day = to_date(as_of)
     until = cutoff(day)
+    window = as_days(days)
+    links = linked_actions(corpus, day, recurring)
+    table = links.attrs["recurring"]
+    verdicts = action_effectiveness(corpus, day, recurring=table).set_index("theme")["verdict"]
+    seen = {
+        int(theme): list(zip(ids, times, strict=True))
+        for theme, ids, times in zip(
+            table["theme"], table["incident_ids"], table["seen_at"], strict=True
+        )
+    }
+    done = links[links["done"].astype(bool).to_numpy()]
+    done = done[(done["done_at"] + window < until).to_numpy()]
+    done = done.drop_duplicates(["incident_id", "action_id"], keep="first")
+    rows = []
+    done_rows: list[dict[Any, Any]] = done.to_dict("records")
+    for row in done_rows:
+        soon = any(
+            incident != row["incident_id"] and row["done_at"] < at <= row["done_at"] + window
+            for incident, at in seen.get(int(row["theme"]), [])
+            if not pd.isna(at)
+        )
+        rows.append(
+            {
+                "kind": row["kind"],
+                "recurred": soon,
+                "worked": verdicts.get(row["theme"]) == "worked",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["kind", "recurred", "worked"])
+    linked = set(zip(links["incident_id"], links["action_id"], strict=True))
     status = action_status(corpus, day)
-    done = status[(status["state"] == "done") & status["completed_at"].notna()]
-    done = done[done["completed_at"] + pd.Timedelta(days=days) < until]
-    left = done[["incident_id", "action_id", "completed_at", "kind"]].merge(
-        corpus.incidents[["incident_id", "services"]], on="incident_id"
+    status = status[(status["state"] == "done") & status["completed_at"].notna()]
+    status = status[(status["completed_at"] + window < until).to_numpy()]
+    unlinked = [
+        "other" if pd.isna(kind) else str(kind)
+        for incident, action, kind in zip(
+            status["incident_id"], status["action_id"], status["kind"], strict=True
+        )
+        if (str(incident), str(action)) not in linked
+    ]
+    kinds = sorted(set(frame["kind"]) | set(unlinked))
+    out = frame.groupby("kind").agg(
+        completed=("recurred", "size"), recurred=("recurred", "sum"), worked=("worked", "sum")
     )
-    left = left.explode("services").rename(columns={"services": "service"})
-    incident_services = corpus.incidents[["incident_id", "services", "started_at"]].explode(
-        "services"
+    out = out.reindex(kinds, fill_value=0).astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["recurrence_share"] = out["recurred"] / out["completed"].replace(0, np.nan)
+    out["not_linked"] = (
+        pd.Series(unlinked, dtype=object)
+        .value_counts()
+        .reindex(kinds, fill_value=0)
+        .astype("int64")
     )
-    incident_services = incident_services.rename(columns={"services": "service"})
-    found = _next_incident(left, incident_services, "service", "completed_at", until)
-    found = found.merge(
-        done[["incident_id", "action_id", "completed_at"]].astype(
-            {"incident_id": str, "action_id": str}
-        ),
-        on=["incident_id", "action_id"],
-    )
-    soon = found[found["next_at"] <= found["completed_at"] + pd.Timedelta(days=days)]
-    recurred = set(zip(soon["incident_id"], soon["action_id"], strict=True))
-    frame = pd.DataFrame(
-        {
-            "kind": done["kind"].astype("string").fillna("other").to_numpy(),
-            "recurred": [
-                (str(i), str(a)) in recurred
-                for i, a in zip(done["incident_id"], done["action_id"], strict=True)
-            ],
-        }
-    )
-    table = frame.groupby("kind", sort=True).agg(
-        completed=("recurred", "size"), recurred=("recurred", "sum")
-    )
-    table = table.astype("int64")
-    table["recurrence_share"] = table["recurred"] / table["completed"]
-    return table.reset_index()
+    out = out.rename_axis("kind").reset_index()
+    return out[["kind", "completed", "recurred", "recurrence_share", "worked", "not_linked"]]

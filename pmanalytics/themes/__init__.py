@@ -27,12 +27,12 @@ Examples
 ...          "Disk full of debug logs", "Logs filled the disk", "Lunch was good"]
 >>> for s in suggest_themes(notes):
 ...     print(s.label, s.item_ids)
-dns lookups, busy nodes, cluster ('0', '1', '2')
-disk fills, logs, debug ('3', '4', '5')
+DNS lookups time out on busy nodes ('0', '1', '2')
+Disk fills up with logs ('3', '4', '5')
 """
 
 from ._encoders import Encoder, load_sentence_encoder
-from ._errors import ThemeError
+from ._errors import ThemeError, ThemeWarning
 from ._estimator import ThemeSuggester
 from ._recurring import RECURRING_COLUMNS, recurring_problems
 from ._similar import SIMILAR_COLUMNS, similar_incidents
@@ -48,12 +48,14 @@ from ._text import BOILERPLATE_STOP_WORDS
 
 __all__ = [
     "BOILERPLATE_STOP_WORDS",
+    "PLACE_NAMES",
     "RECURRING_COLUMNS",
     "SIMILAR_COLUMNS",
     "Encoder",
     "ThemeError",
     "ThemeSuggester",
     "ThemeSuggestion",
+    "ThemeWarning",
     "accept_theme",
     "load_sentence_encoder",
     "merge_themes",

@@ -15,10 +15,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from .._validate import check_int, check_number
+from .._validate import check_bool, check_int, check_number
 from . import _clustering as clu
 from ._encoders import Encoder, load_sentence_encoder
 from ._errors import ThemeError
+from ._labels import phrase_label
 from ._text import (
     MAX_VECTOR_CHARS,
     class_tfidf,
@@ -74,6 +75,10 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         ``encode(list[str]) -> array``, or a local sentence-transformers model (a
         folder, or an installed package shipping one). Nothing is downloaded.
         Keywords still come from TF-IDF.
+    merge_sections : bool
+        By default notes from positive sections (``went_well``) and from problem sections
+        (everything else) never share a theme, whatever their words; ``True`` lets them. Only
+        used when :meth:`fit` is given ``sections``.
     random_state : int
         Seed for the SVD and the sample: the same input always gives the same themes.
 
@@ -83,8 +88,10 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         Theme of each note, ``-1`` for none.
     n_themes_ : int
     themes_ : pandas.DataFrame
-        One row per theme: ``theme``, ``label``, ``keywords``, ``size``, ``cohesion``,
-        ``representative`` (positions of its 3 most central notes).
+        One row per theme: ``theme``, ``label`` (a short phrase from its notes), ``keywords``
+        (its distinctive terms, separately), ``section`` (its notes' sections, most common
+        first, joined by ``", "``; empty when no sections were given), ``size``,
+        ``cohesion``, ``representative`` (positions of its 3 most central notes).
     similarity_ : ndarray of float
         Each note's cosine similarity to its theme's centre (NaN when unassigned).
     centroids_ : ndarray
@@ -99,7 +106,7 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     >>> notes = ["cert expired", "the cert expired silently", "cert expired again", "hello"]
     >>> model = ThemeSuggester(min_theme_size=2).fit(notes)
     >>> model.labels_.tolist(), model.themes_["label"].tolist()
-    ([0, 0, 0, -1], ['cert expired'])
+    ([0, 0, 0, -1], ['The cert expired silently'])
     """
 
     def __init__(
@@ -113,6 +120,7 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         silhouette_slack: float = 0.5,
         max_sample: int = 3000,
         embedder: Encoder | str | os.PathLike[str] | None = None,
+        merge_sections: bool = False,
         random_state: int = 0,
     ) -> None:
         self.n_themes = n_themes
@@ -123,6 +131,7 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.silhouette_slack = silhouette_slack
         self.max_sample = max_sample
         self.embedder = embedder
+        self.merge_sections = merge_sections
         self.random_state = random_state
 
     def set_params(self, **params: Any) -> ThemeSuggester:
@@ -142,10 +151,22 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     # ----------------------------------------------------------------- fitting
 
-    def fit(self, X: Sequence[str], y: object = None) -> ThemeSuggester:
-        """Find themes among the notes ``X`` (a sequence of str)."""
+    def fit(
+        self, X: Sequence[str], y: object = None, sections: Sequence[str] | None = None
+    ) -> ThemeSuggester:
+        """Find themes among the notes ``X`` (a sequence of str).
+
+        ``sections`` (one per note, optional) keeps went-well notes and problem notes apart
+        (see ``merge_sections``) and describes each theme's section.
+        """
         texts = clean_texts(X, "X")
         self._validate()
+        self.sections_ = _check_sections(sections, len(texts))
+        groups = (
+            None
+            if self.merge_sections or self.sections_ is None
+            else np.array([s in _POSITIVE for s in self.sections_], dtype=np.int64)
+        )
         self.texts_ = texts
         self._fit_vectors(texts)
         vectors = self.vectors_
@@ -155,7 +176,11 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         if len(usable) > self.max_sample:
             sample = np.sort(rng.choice(usable, self.max_sample, replace=False))
         cut = clu.cut_tree(
-            vectors[sample], self.min_theme_size, self.n_themes, float(self.silhouette_slack)
+            vectors[sample],
+            self.min_theme_size,
+            self.n_themes,
+            float(self.silhouette_slack),
+            groups=None if groups is None else groups[sample],
         )
         n_themes = int(cut.labels.max()) + 1 if len(cut.labels) else 0
         labels = np.full(len(texts), -1, dtype=np.int64)
@@ -166,6 +191,13 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         )
         rest = np.setdiff1d(usable, sample, assume_unique=True)
         labels[rest] = clu.assign(vectors[rest], centres, floors)
+        if groups is not None and len(rest) and n_themes:
+            theme_group = np.array(
+                [np.bincount(groups[sample][cut.labels == t]).argmax() for t in range(n_themes)]
+            )
+            moved = labels[rest]
+            wrong = (moved >= 0) & (theme_group[np.maximum(moved, 0)] != groups[rest])
+            labels[rest[wrong]] = -1
         self.labels_ = labels
         self.n_themes_ = n_themes
         self.distance_threshold_ = cut.threshold
@@ -175,9 +207,11 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self._describe(texts)
         return self
 
-    def fit_predict(self, X: Sequence[str], y: object = None) -> IntArray:
+    def fit_predict(
+        self, X: Sequence[str], y: object = None, sections: Sequence[str] | None = None
+    ) -> IntArray:
         """Fit and return :attr:`labels_`."""
-        labels: IntArray = self.fit(X).labels_
+        labels: IntArray = self.fit(X, sections=sections).labels_
         return labels
 
     def transform(self, X: Sequence[str]) -> FloatArray:
@@ -217,6 +251,7 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         if isinstance(self.stop_words, str):
             raise ThemeError(f"'stop_words' must be an iterable of words, got {self.stop_words!r}")
         check_int("random_state", self.random_state, error=ThemeError)
+        check_bool("merge_sections", self.merge_sections, error=ThemeError)
 
     def _fit_vectors(self, texts: list[str]) -> None:
         clipped = [text[:MAX_VECTOR_CHARS] for text in texts]
@@ -308,24 +343,46 @@ class ThemeSuggester(ClusterMixin, BaseEstimator):  # type: ignore[misc]
                 if len(representative) == 3:
                     break
             keywords = top_terms(scores[theme], vocabulary) if vocabulary else ()
-            label = _label(keywords) or _first_words(texts[representative[0]])
+            central = [texts[n] for n in members[np.argsort(-sims, kind="stable")][:8]]
+            label = phrase_label(list(dict.fromkeys(central)), keywords, self.stop_words_)
+            label = label or _label(keywords) or _first_words(texts[representative[0]])
+            section = ""
+            if self.sections_ is not None:
+                counts = pd.Series([self.sections_[n] for n in members]).value_counts()
+                section = ", ".join(str(name) for name in counts.index)
             rows.append(
                 {
                     "theme": theme,
                     "label": label,
                     "keywords": list(keywords),
+                    "section": section,
                     "size": len(members),
                     "cohesion": round(float(np.clip(sims.mean(), 0.0, 1.0)), 4),
                     "representative": representative,
                 }
             )
-        columns = ["theme", "label", "keywords", "size", "cohesion", "representative"]
+        columns = ["theme", "label", "keywords", "section", "size", "cohesion", "representative"]
         self.themes_ = pd.DataFrame(rows, columns=columns)
         self.similarity_ = similarity
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "labels_"):
             raise ThemeError("this ThemeSuggester is not fitted yet: call fit(X) first")
+
+
+#: Sections whose notes say what went right: never in one theme with problem notes by default.
+_POSITIVE = frozenset({"went_well"})
+
+
+def _check_sections(sections: object, count: int) -> list[str] | None:
+    if sections is None:
+        return None
+    if isinstance(sections, str) or not isinstance(sections, Sequence | np.ndarray | pd.Series):
+        raise ThemeError(f"'sections' must be a sequence of section names, got {sections!r}")
+    out = ["" if s is None or (isinstance(s, float) and np.isnan(s)) else str(s) for s in sections]
+    if len(out) != count:
+        raise ThemeError(f"'sections' must have one entry per note ({count}), got {len(out)}")
+    return out
 
 
 def _encode(encoder: Encoder, texts: list[str]) -> FloatArray:

@@ -7,12 +7,14 @@ suggestion type.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .._model import Item
 from .._validate import check_int
+from ._encoders import Encoder
 from ._errors import ThemeError
 from ._estimator import ThemeSuggester
 
@@ -46,6 +48,8 @@ class ThemeSuggestion:
         The ids of the representative notes, in the same order.
     accepted : bool
         True once the facilitator has accepted it.
+    section : str
+        The sections of its notes, most common first (empty for plain strings).
     """
 
     label: str
@@ -55,6 +59,7 @@ class ThemeSuggestion:
     cohesion: float
     representative_ids: tuple[str, ...] = ()
     accepted: bool = False
+    section: str = ""
 
     @property
     def size(self) -> int:
@@ -67,6 +72,10 @@ def suggest_themes(
     *,
     random_state: int = 0,
     n_themes: int | None = None,
+    stop_words: Iterable[str] = (),
+    ngram_range: tuple[int, int] = (1, 1),
+    embedder: Encoder | str | os.PathLike[str] | None = None,
+    merge_sections: bool = False,
 ) -> list[ThemeSuggestion]:
     """Propose themes for a session's notes, largest first; notes that fit none are left out.
 
@@ -78,6 +87,9 @@ def suggest_themes(
         Seed: the same notes always give the same suggestions.
     n_themes : int, optional
         Fix the number of themes; by default it is chosen automatically.
+    stop_words, ngram_range, embedder, merge_sections
+        As for :class:`ThemeSuggester`. Items from ``went_well`` never share a theme with
+        problem notes unless ``merge_sections=True``.
 
     Returns
     -------
@@ -104,9 +116,17 @@ def suggest_themes(
     ...
     pmanalytics.themes._errors.ThemeError: 'items' must be a sequence of Items or of str, ...
     """
-    texts, ids = _texts_and_ids(items)
-    model = ThemeSuggester(n_themes, min_theme_size=2, random_state=random_state)
-    labels = model.fit_predict(texts)
+    texts, ids, sections = _texts_and_ids(items)
+    model = ThemeSuggester(
+        n_themes,
+        min_theme_size=2,
+        stop_words=stop_words,
+        ngram_range=ngram_range,
+        embedder=embedder,
+        merge_sections=merge_sections,
+        random_state=random_state,
+    )
+    labels = model.fit_predict(texts, sections=sections)
     out = []
     rows: list[dict[Any, Any]] = model.themes_.to_dict("records")
     for row in rows:
@@ -120,20 +140,22 @@ def suggest_themes(
                 representative=tuple(texts[n] for n in central),
                 cohesion=float(row["cohesion"]),
                 representative_ids=tuple(ids[n] for n in central),
+                section=str(row["section"]),
             )
         )
     return out
 
 
-def _texts_and_ids(items: object) -> tuple[list[str], list[str]]:
+def _texts_and_ids(items: object) -> tuple[list[str], list[str], list[str] | None]:
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
         shown = repr(items)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         raise ThemeError(f"'items' must be a sequence of Items or of str, got {shown}")
     if all(isinstance(item, Item) for item in items):
-        return [item.text for item in items], [item.id for item in items]
+        sections = [str(item.section) for item in items]
+        return [item.text for item in items], [item.id for item in items], sections
     if all(isinstance(item, str) for item in items):
-        return [str(item) for item in items], [str(n) for n in range(len(items))]
+        return [str(item) for item in items], [str(n) for n in range(len(items))], None
     for n, item in enumerate(items):
         if not isinstance(item, Item | str):
             raise ThemeError(
@@ -224,6 +246,9 @@ def merge_themes(
         cohesion=round(cohesion, 4),
         representative_ids=_interleave([part.representative_ids for part in parts], 3),
         accepted=False,
+        section=", ".join(
+            dict.fromkeys(name for part in parts for name in part.section.split(", ") if name)
+        ),
     )
     out = [s for n, s in enumerate(suggestions) if n not in positions[1:]]
     out[positions[0]] = merged
@@ -276,6 +301,7 @@ def split_theme(
             cohesion=old.cohesion,
             representative_ids=tuple(rid for rid, _ in pairs),
             accepted=False,
+            section=old.section,
         )
 
     staying = set(old.item_ids) - moving

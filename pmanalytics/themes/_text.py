@@ -15,12 +15,17 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+from .._template_docs import PLACEHOLDER
+from ._boilerplate import BOILERPLATE_STOP_WORDS, boilerplate_pattern
 from ._errors import ThemeError
 
 __all__ = [
     "BOILERPLATE_STOP_WORDS",
+    "CONTRACTIONS",
     "MAX_VECTOR_CHARS",
+    "Analyzer",
     "class_tfidf",
+    "clean_text",
     "clean_texts",
     "count_vectorizer",
     "name_tokens",
@@ -31,25 +36,67 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Words that appear in incident notes whatever the problem is, so they carry no theme:
-#: the incident vocabulary itself, generic verbs and hedges, regions and the big vendors.
-#: Deliberately generic; names from the corpus (services, teams) are added at run time.
-_BOILERPLATE = """
-    again ago also always amazon america anyone ap asia aws az azure bit cause caused causing
-    central client clients cloud customer customers day days due east engineer engineers env
-    environment eu europe every everyone few gcp get getting google got happen happened
-    happening happens incident incidents issue issues just known like lot lots made make many
-    microsoft month months mortem much need needed needs never new nobody north often old one
-    outage outages people post postmortem problem problems prod product production products
-    provider providers really recently region regions service services several somebody someone
-    sometimes south still system systems team teams thing things time times today two unknown
-    us user users vendor vendors way week weeks west whole year years yesterday yet zone zones
-"""
-BOILERPLATE_STOP_WORDS: frozenset[str] = frozenset(_BOILERPLATE.split())
-
 # Notes longer than this are truncated for vectorising only (their text is kept whole).
 MAX_VECTOR_CHARS = 20_000
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# A word, with a contraction kept whole ("didn't", "team's"): never "didn" and "t".
+_TOKEN = re.compile(r"(?u)\b\w+(?:'\w+)*\b")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+#: Contractions: whole tokens that say nothing about a problem.
+CONTRACTIONS: frozenset[str] = frozenset(
+    [
+        "ain't",
+        "aren't",
+        "can't",
+        "couldn't",
+        "didn't",
+        "doesn't",
+        "don't",
+        "hadn't",
+        "hasn't",
+        "haven't",
+        "he'd",
+        "he'll",
+        "he's",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "isn't",
+        "it'd",
+        "it'll",
+        "it's",
+        "let's",
+        "mightn't",
+        "mustn't",
+        "needn't",
+        "shan't",
+        "she'd",
+        "she'll",
+        "she's",
+        "shouldn't",
+        "that's",
+        "there's",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "wasn't",
+        "we'd",
+        "we'll",
+        "we're",
+        "weren't",
+        "we've",
+        "what's",
+        "who's",
+        "won't",
+        "wouldn't",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+    ]
+)
 
 
 def _short(value: object) -> str:
@@ -96,22 +143,136 @@ def name_tokens(names: Iterable[object]) -> set[str]:
     return tokens
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens of two or more characters (no stemming: labels stay readable).
+_URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>()\[\]\"']+")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_FENCED = re.compile(r"(?s)```.*?(?:```|$)|~~~.*?(?:~~~|$)")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_PATHLIKE = re.compile(r"(?<!\w)(?:[\w.-]+/){2,}[\w.-]*|\b[\w-]+(?:\.[\w-]+){2,}\b")
+_BOILERPLATE_PHRASES = boilerplate_pattern()
+
+
+def clean_text(text: str) -> str:
+    """The words of a note: no URLs, Markdown links or images, code, paths, placeholders or
+    boilerplate phrases; link text is kept, typographic apostrophes become ``'``.
 
     Examples
     --------
-    >>> tokenize("DNS-Lookups time out")
-    ['dns', 'lookups', 'time', 'out']
+    >>> clean_text("See [the runbook](https://x.org/wiki/a) and `kubectl get po`, 20xx-MM-DD")
+    'See the runbook and  , '
+    >>> clean_text("It didn\u2019t alert. We apologise for any inconvenience.")
+    "It didn't alert. ."
     """
-    return _TOKEN.findall(text.lower())
+    text = text.translate(_APOSTROPHES)
+    text = _FENCED.sub(" ", text)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _INLINE_CODE.sub(" ", text)
+    text = _PATHLIKE.sub(" ", text)
+    text = PLACEHOLDER.sub("", text)
+    text = _BOILERPLATE_PHRASES.sub("", text)
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens of a cleaned note (see :func:`clean_text`), contractions whole.
+
+    No stemming, so labels stay readable. A possessive ``'s`` is dropped; single letters and
+    numbers other than three-digit status codes (``503``) are not words.
+
+    Examples
+    --------
+    >>> tokenize("DNS-Lookups didn't time out; the team's 503s, 42 and https://x.io")
+    ['dns', 'lookups', "didn't", 'time', 'out', 'the', 'team', '503s', 'and']
+    """
+    out = []
+    for token in _TOKEN.findall(clean_text(text).lower()):
+        if token.endswith("'s") and token not in CONTRACTIONS:
+            token = token[:-2]
+        if len(token) < 2 or token[0] == "_":
+            continue
+        if token.isdigit() and not (len(token) == 3 and token[0] in "45"):
+            continue
+        out.append(token)
+    return out
+
+
+# Words of scikit-learn's English stop-list that name things in incident notes ("disk full").
+_CONTENT_WORDS = frozenset(
+    [
+        "back",
+        "bill",
+        "bottom",
+        "call",
+        "computer",
+        "detail",
+        "empty",
+        "fill",
+        "find",
+        "fire",
+        "found",
+        "front",
+        "full",
+        "interest",
+        "move",
+        "name",
+        "part",
+        "show",
+        "side",
+        "top",
+    ]
+)
 
 
 def stop_words(extra: Iterable[str] = ()) -> list[str]:
-    """English stop words + :data:`BOILERPLATE_STOP_WORDS` + ``extra``, sorted."""
-    words = set(ENGLISH_STOP_WORDS) | BOILERPLATE_STOP_WORDS
+    """English stop words, contractions, :data:`BOILERPLATE_STOP_WORDS` and ``extra``, sorted."""
+    words = (set(ENGLISH_STOP_WORDS) - _CONTENT_WORDS) | BOILERPLATE_STOP_WORDS | CONTRACTIONS
     words.update(word.lower() for word in extra)
     return sorted(words)
+
+
+class Analyzer:
+    """Terms of a note: words not in the stop-list, and n-grams of words *adjacent in the text*.
+
+    Stop words break a phrase rather than being skipped, so "the catch went wrong" gives no
+    pair "catch went"... unless those words really stand side by side.
+
+    Examples
+    --------
+    >>> Analyzer(stop_words(), (1, 2))("The alert didn't fire: disk full, logs not rotated")
+    ['alert', 'fire', 'disk', 'full', 'logs', 'rotated', 'disk full']
+    """
+
+    def __init__(self, stop: Iterable[str], ngram_range: tuple[int, int]) -> None:
+        self.stop = frozenset(stop)
+        self.ngram_range = ngram_range
+
+    def __call__(self, text: str) -> list[str]:
+        low, high = self.ngram_range
+        terms: list[str] = []
+        for run in self.runs(text):
+            for size in range(low, high + 1):
+                terms += [" ".join(run[n : n + size]) for n in range(len(run) - size + 1)]
+        if low == 1 and high > 1:  # single words first, then pairs: readable doctest order
+            terms.sort(key=lambda term: term.count(" "))
+        return terms
+
+    def runs(self, text: str) -> list[list[str]]:
+        """Maximal runs of adjacent non-stop words (a clause or punctuation ends a run)."""
+        runs: list[list[str]] = []
+        for clause in re.split(r"[.,;:!?()\[\]|\n\u2013\u2014]+|\s-\s", text):
+            run: list[str] = []
+            for token in tokenize(clause):
+                if token in self.stop or "'" in token:
+                    if run:
+                        runs.append(run)
+                    run = []
+                else:
+                    run.append(token)
+            if run:
+                runs.append(run)
+        return runs
 
 
 def count_vectorizer(
@@ -121,7 +282,7 @@ def count_vectorizer(
     min_df: int = 1,
     max_features: int | None = None,
 ) -> CountVectorizer:
-    """An unfitted word counter: :func:`tokenize`, the stop-list ``stop``, float32 counts.
+    """An unfitted word counter over :class:`Analyzer` terms, float32 counts.
 
     Examples
     --------
@@ -130,11 +291,8 @@ def count_vectorizer(
     ['dns', 'dns lookups', 'lookups']
     """
     return CountVectorizer(
-        tokenizer=tokenize,
-        token_pattern=None,
+        analyzer=Analyzer(stop, ngram_range),
         lowercase=False,
-        stop_words=list(stop),
-        ngram_range=ngram_range,
         min_df=min_df,
         max_features=max_features,
         dtype=np.float32,
