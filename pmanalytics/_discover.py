@@ -7,6 +7,10 @@ Every entry of a folder is handled deliberately (``docs/guarantees.md``):
 
 - regular files ending in one of :data:`SUFFIXES` are read; hidden entries (a name
   starting with ``.``, such as ``.git``) are not looked at;
+- a repository's own documents (``README.md``, ``SOURCE.md``, ``LICENSE``, ...; see
+  :data:`REPOSITORY_DOCUMENTS`) are skipped and reported, not read as post-mortems;
+- a file with no extension is read when it starts like Markdown (front matter or a
+  heading), and is otherwise skipped and reported;
 - a symbolic link (to a file or a folder) is followed only when it resolves inside the
   folder being loaded; one that leads outside it is skipped and reported, so a link
   to ``/etc/passwd`` is never read;
@@ -30,6 +34,7 @@ from ._errors import IngestError
 __all__ = [
     "EXPORT_SUFFIXES",
     "MARKDOWN_SUFFIXES",
+    "REPOSITORY_DOCUMENTS",
     "SUFFIXES",
     "Discovery",
     "PathInput",
@@ -48,6 +53,26 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 EXPORT_SUFFIXES = (".csv", ".json")
 #: What a folder is searched for.
 SUFFIXES = MARKDOWN_SUFFIXES + EXPORT_SUFFIXES
+#: Names (without extension, any case) of a repository's own documents: never post-mortems.
+REPOSITORY_DOCUMENTS = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "source",
+        "sources",
+        "changelog",
+        "changes",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "notice",
+        "authors",
+        "codeowners",
+    }
+)
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -190,6 +215,7 @@ class _Walker:
     def _entry(self, entry: os.DirEntry[str], path: Path, root: str) -> bool:
         """Handle one entry; True for a folder to search."""
         wanted = entry.name.lower().endswith(self.suffixes)
+        bare = "." not in entry.name  # no extension: read if it looks like Markdown
         try:
             link = entry.is_symlink()
             if link:
@@ -204,7 +230,7 @@ class _Walker:
             if wanted:
                 self.skip(path, f"cannot be read ({_reason(exc)}); not read", error=True)
             return False
-        if not (stat.S_ISDIR(mode) or wanted):
+        if not (stat.S_ISDIR(mode) or wanted or bare):
             return False
         if link and not (target == root or target.startswith(root.rstrip(os.sep) + os.sep)):
             what = "folder" if stat.S_ISDIR(mode) else "file"
@@ -218,7 +244,14 @@ class _Walker:
         if stat.S_ISDIR(mode):
             return True
         if stat.S_ISREG(mode):
-            self.add(path, False)
+            if entry.name.lower().partition(".")[0] in REPOSITORY_DOCUMENTS:
+                self.skip(path, "a repository document, not a post-mortem; not read", error=False)
+            elif wanted or _looks_like_markdown(path):
+                self.add(path, False)
+            else:
+                self.skip(path, "no extension, and not Markdown; not read", error=False)
+        elif bare and not wanted:
+            return False
         else:
             self.skip(path, f"is {kind_of(mode)}, not a regular file; not read", error=True)
         return False
@@ -233,6 +266,23 @@ class _Walker:
         else:
             reason = f"a symbolic link that cannot be followed ({_reason(exc)}); not read"
         self.skip(path, reason, error=error)
+
+
+def _looks_like_markdown(path: Path) -> bool:
+    """True when a file starts with front matter or has a Markdown heading near its top."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # let the reader report why it cannot be read
+    if b"\x00" in head:
+        return False
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if text.startswith("---\n") or text.startswith("---\r\n"):
+        return True
+    return any(
+        line.startswith("#") and line.lstrip("#").startswith(" ") for line in text.splitlines()
+    )
 
 
 def _reason(exc: OSError) -> str:

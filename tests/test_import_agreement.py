@@ -32,7 +32,7 @@ def _problems_of_load(corpus: pm.Corpus) -> list[tuple[str, int | None, str]]:
 
 def _assert_same_answer(path: Path) -> None:
     imported = pm.import_sources([path])
-    corpus = pm.load([path], cache=False)
+    corpus = pm.load([path], cache=False, templates=True)  # read and import keep templates
 
     # The same post-mortems: read back one by one, and as rows of the tables.
     loaded = [corpus.get(incident_id) for incident_id in corpus.incidents["incident_id"]]

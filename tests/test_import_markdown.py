@@ -24,7 +24,8 @@ def _documents(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def dfds(dfds_folder, tmp_path_factory) -> pm.Corpus:
-    return pm.load(_documents(dfds_folder), cache=tmp_path_factory.mktemp("cache"))
+    cache = tmp_path_factory.mktemp("cache")
+    return pm.load(_documents(dfds_folder), cache=cache, templates=True)
 
 
 def test_every_dfds_document_imports_with_zero_errors(dfds, dfds_folder):
@@ -34,10 +35,18 @@ def test_every_dfds_document_imports_with_zero_errors(dfds, dfds_folder):
     assert dfds.errors.empty, dfds.errors.to_string()
     assert len(dfds.incidents) == 40
     assert set(dfds.sources["format"]) == {"markdown"}
-    # loading the folder itself finds the .md files and reports SOURCE.md, which is not one
+    # loading the folder itself reads every post-mortem, with or without the extension, and
+    # reports what it leaves out and why: the repository's documents and the blank template
     folder = pm.load(dfds_folder, cache=False)
-    assert [Path(p).name for p in folder.errors["path"]] == ["SOURCE.md"]
-    assert len(folder.incidents) == len([p for p in documents if p.suffix == ".md"])
+    assert folder.errors.empty, folder.errors.to_string()
+    assert len(folder.incidents) == len(documents) - 1
+    left_out = {
+        Path(p).name: m
+        for p, m in zip(folder.warnings["path"], folder.warnings["message"], strict=True)
+    }
+    assert "repository document" in left_out["LICENSE"]
+    assert "repository document" in left_out["SOURCE.md"]
+    assert "blank template" in left_out["PMyyyy-nnn - Postmortem template.md"]
 
 
 def test_dfds_pm2021_005_facts(dfds):

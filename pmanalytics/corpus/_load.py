@@ -18,7 +18,8 @@ from tqdm.auto import tqdm
 from .._discover import PathInput, Skipped, as_paths, discover
 from .._errors import IngestError
 from .._sections import build_section_map
-from .._validate import check_choice, check_int
+from .._template_docs import template_incidents
+from .._validate import check_bool, check_choice, check_int
 from ..ingest import DEFAULT_MAX_BYTES, FileRead, read_file
 from ._corpus import Corpus, finish
 from .cache import (
@@ -48,6 +49,7 @@ def load(
     progress: bool | None = None,
     section_map: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    templates: bool = False,
 ) -> Corpus:
     """Load post-mortem files into a :class:`Corpus`.
 
@@ -82,6 +84,11 @@ def load(
         :data:`pmanalytics.ingest.SECTION_MAP`, e.g. ``{"Oopsies": "lessons_learned"}``.
     max_bytes : int
         Files larger than this (default 50 MiB) are refused with an error row.
+    templates : bool
+        A blank post-mortem template (a placeholder title such as ``PMyyyy-nnn``,
+        placeholder dates such as ``20xx-MM-DD``, prompts such as "Short event
+        description" and almost nothing else) is not an incident: by default it is
+        left out and listed in ``corpus.warnings`` with the reasons. True keeps it.
 
     Returns
     -------
@@ -102,6 +109,7 @@ def load(
     if workers is not None:
         check_int("workers", workers, minimum=1)
     check_int("max_bytes", max_bytes, minimum=1)
+    check_bool("templates", templates)
     build_section_map(section_map)  # validates it before any work
     options = _ReadOptions(dict(section_map or {}), max_bytes)
     inputs = as_paths(paths)
@@ -124,6 +132,8 @@ def load(
     if folder is not None and (to_parse or stale):
         write_cache(folder, CachedTables(manifest, frames))
     frames = _with_skipped(frames, found.skipped)
+    if not templates:
+        frames = _without_templates(frames)
     corpus = finish(frames, {"section_map": options.section_map, "max_bytes": max_bytes})
     if errors == "raise" and len(corpus.errors):
         first = corpus.errors.iloc[0]
@@ -150,6 +160,34 @@ def _with_skipped(
     for table in ("errors", "warnings"):
         if len(extra[table]):
             frames[table] = pd.concat([extra[table], frames[table]], ignore_index=True)
+    return frames
+
+
+def _without_templates(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables without blank templates, each listed in ``warnings`` with its reasons."""
+    incidents = frames["incidents"]
+    found = template_incidents(incidents, frames["items"]) if len(incidents) else {}
+    if not found:
+        return frames
+    frames = {
+        name: frame[~frame["incident_id"].isin(found)].reset_index(drop=True)
+        if "incident_id" in frame.columns
+        else frame
+        for name, frame in frames.items()
+    }
+    buffer = RowBuffer()
+    paths = dict(zip(incidents["incident_id"], incidents["path"], strict=True))
+    for incident_id, reasons in found.items():
+        buffer.columns["warnings"]["path"].append(paths.get(incident_id))
+        buffer.columns["warnings"]["line"].append(None)
+        buffer.columns["warnings"]["message"].append(
+            f"{incident_id!r} looks like a blank template, not an incident ({'; '.join(reasons)});"
+            " left out: load(..., templates=True) keeps it"
+        )
+        buffer.columns["warnings"][FILE_COLUMN].append(-1)
+    frames["warnings"] = pd.concat(
+        [frames["warnings"], buffer.frames()["warnings"]], ignore_index=True
+    )
     return frames
 
 
