@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
 from plotly.offline import get_plotlyjs
 
-from pmanalytics import Action, Corpus, PMError, PostMortem
+from pmanalytics import Action, Corpus, PMError, PostMortem, plots
 from pmanalytics import metrics as m
 from pmanalytics.dashboard import (
     FIGURES,
     Dashboard,
     build_figures,
     compute,
-    figure_output,
     options,
     overdue_table,
 )
@@ -41,9 +41,15 @@ def corpus():
     return Corpus.from_postmortems(postmortems)
 
 
-def _trace_names(output):
-    spec = output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    return [trace.get("name") for trace in spec["data"]]
+def _spec(chart):
+    """The figure a chart widget holds (the JSON inside its inert script element)."""
+    match = re.fullmatch(r'<script type="application/json" class="pm-plot-spec"[^>]*>(.*)</script>',
+                         chart.value, flags=re.S)  # fmt: skip
+    return json.loads(match.group(1))
+
+
+def _trace_names(chart):
+    return [trace.get("name") for trace in _spec(chart)["data"]]
 
 
 def test_compute_is_the_metrics_of_the_filtered_corpus(corpus):
@@ -65,17 +71,21 @@ def test_options_list_the_choices(corpus):
 
 def test_changing_a_filter_updates_every_figure_in_place(corpus):
     board = Dashboard(corpus, as_of=AS_OF)
-    outputs_before = {name: id(output) for name, output in board.outputs.items()}
-    first = {name: output.outputs for name, output in board.outputs.items()}
+    charts_before = {name: id(chart) for name, chart in board.charts.items()}
+    first = {name: chart.value for name, chart in board.charts.items()}
     assert board.summary.value.startswith("8 incidents")
-    assert _trace_names(board.outputs["trend"]) == ["SEV1", "SEV2"]
+    assert _trace_names(board.charts["trend"]) == ["SEV1", "SEV2"]
+    colour = {t["name"]: t["marker"]["color"] for t in _spec(board.charts["trend"])["data"]}
 
     board.severities.value = ("SEV2",)  # the observer runs the handler
     assert board.summary.value.startswith("4 incidents")
-    assert _trace_names(board.outputs["trend"]) == ["SEV2"]
-    for name, output in board.outputs.items():
-        assert id(output) == outputs_before[name]  # same widget, new content
-        assert output.outputs != first[name] or name == "survival"
+    assert _trace_names(board.charts["trend"]) == ["SEV2"]
+    (sev2,) = _spec(board.charts["trend"])["data"]
+    assert sev2["marker"]["color"] == colour["SEV2"]  # SEV2 keeps its colour without SEV1
+    assert len(sev2["x"]) == 4  # the whole time range stays: Jan to Apr 2024
+    for name, chart in board.charts.items():
+        assert id(chart) == charts_before[name]  # same widget, new content
+        assert chart.value != first[name] or name == "survival"
 
     board.services.value = ("db",)
     assert board.filters == m.Filters(services=("db",), severities=("SEV2",))
@@ -97,8 +107,8 @@ def test_the_date_range_filters_and_a_reversed_range_is_reported(corpus):
 
 def test_widgets_hold_only_serialisable_state(corpus):
     board = Dashboard(corpus, as_of=AS_OF)
-    for output in board.outputs.values():
-        json.dumps(output.outputs)
+    for chart in board.charts.values():
+        json.dumps(_spec(chart))
     state = board.widget.get_state()
     json.dumps({k: v for k, v in state.items() if k != "children"})
 
@@ -124,7 +134,7 @@ def test_to_html_is_one_self_contained_file(corpus, tmp_path):
     path = board.to_html(tmp_path / "report.html")
     text = path.read_text(encoding="utf-8")
     assert text.count(get_plotlyjs()[:300]) == 1
-    assert text.count("Plotly.newPlot") == len(FIGURES)
+    assert text.count('class="pm-plot-spec"') == len(FIGURES)
     assert "<script>alert(1)</script>" not in text
     assert "http://" not in text.replace(get_plotlyjs(), "")  # no URL outside plotly.js
     assert "https://" not in text.replace(get_plotlyjs(), "")
@@ -133,11 +143,18 @@ def test_to_html_is_one_self_contained_file(corpus, tmp_path):
     assert path.stat().st_size < 8_000_000
 
 
-def test_figure_output_is_a_plotly_display_bundle(corpus):
-    figure = build_figures(compute(corpus, AS_OF))["trend"]
-    bundle = figure_output(figure)
-    assert bundle["output_type"] == "display_data"
-    assert bundle["data"]["application/vnd.plotly.v1+json"]["data"][0]["name"] == "SEV1"
+def test_an_empty_filter_result_says_so_in_every_chart_and_counts_are_singular(corpus):
+    board = Dashboard(corpus, as_of=AS_OF)
+    board.services.value = ("db",)
+    board.teams.value = ("web",)
+    board.severities.value = ("SEV2",)
+    assert board.summary.value.startswith("0 incidents · 0 actions")
+    for name, chart in board.charts.items():
+        spec = _spec(chart)
+        assert spec["data"] == [], name
+        assert [a["text"] for a in spec["layout"]["annotations"]] == [plots.EMPTY[name]], name
+    board.severities.value = ()
+    assert board.summary.value.startswith("1 incident · 1 action · 1 open · 1 overdue")
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,11 @@
 - :mod:`.data`: :func:`compute` makes the :class:`DashboardData` (computed once, pure) and
   :func:`build_figures` its plotly figures;
 - :mod:`.html`: the self-contained HTML page and the overdue-actions table;
-- :mod:`.widget`: :class:`Dashboard`, the ipywidgets front end over the same data.
+- :mod:`.widget`: :class:`Dashboard`, the ipywidgets front end over the same data;
+- :mod:`.plotjs`: figures as data in the page and the one script that draws them (both);
+- :mod:`.serve`: ``pmanalytics dashboard serve``, the dashboard notebook as a Voila app.
 
-ipywidgets is imported only when :class:`Dashboard` or :func:`figure_output` is first used,
+ipywidgets is imported only when :class:`Dashboard` is first used,
 so ``pmanalytics report`` (``compute`` + ``write_report``) runs without it.
 
 Examples
@@ -33,7 +35,7 @@ from .data import (
 from .html import overdue_table, render_html, write_html, write_report
 
 if TYPE_CHECKING:
-    from .widget import Dashboard, figure_output
+    from .widget import Dashboard
 
 __all__ = [
     "FIGURES",
@@ -44,7 +46,6 @@ __all__ = [
     "build_figures",
     "compute",
     "describe_filters",
-    "figure_output",
     "options",
     "overdue_table",
     "render_html",
@@ -53,7 +54,7 @@ __all__ = [
     "write_report",
 ]
 
-_WIDGET_NAMES = ("Dashboard", "figure_output")
+_WIDGET_NAMES = ("Dashboard",)
 
 
 def __getattr__(name: str) -> Any:
