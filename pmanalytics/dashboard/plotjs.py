@@ -29,7 +29,8 @@ RENDERER_JS = """
 (function () {
   if (window.pmPlots) { window.pmPlots.scan(); return; }
   function host(spec) {
-    var holder = spec.closest('.pm-figure') || spec.parentElement;
+    var holder = spec.parentElement;  // a widget's content is replaced: use the widget
+    if (holder.classList.contains('widget-html-content')) { holder = holder.parentElement; }
     var plot = holder.querySelector(':scope > .pm-plot');
     if (!plot) {
       plot = document.createElement('div');
@@ -66,9 +67,9 @@ RENDERER_JS = """
 
 #: Lets each chart take its cell's width (and never more) in a grid, a flex box or a widget.
 RENDERER_CSS = """
-.pm-figure { display: block !important; min-width: 0; overflow: hidden; }
-.pm-figure > .widget-html-content { display: none; }
-.pm-plot { width: 100%; }
+.pm-figure { min-width: 0; overflow: hidden; }
+.widget-html-content:has(> script.pm-plot-spec) { display: none; }
+.pm-plot { width: 100%; min-width: 0; flex: 1 1 100%; }
 """
 
 

@@ -34,8 +34,11 @@ SEVERITY_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#92c5de", "#4393c3", "#216
 MEASURE_COLOURS = {"detect": "#1b9e77", "mitigate": "#d95f02", "resolve": "#7570b3"}
 _LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
-    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-    "legend": {"orientation": "h", "y": -0.2},
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 20},
+    "legend": {
+        "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+        "traceorder": "normal",
+    },
     "height": 380,
 }
 
@@ -90,6 +93,17 @@ def _count_axis(largest: float) -> dict[str, Any]:
 def _tick(largest: float) -> int | None:
     """1 when plotly would otherwise put ticks at halves (small counts), else automatic."""
     return 1 if largest <= 8 else None
+
+
+def _label_step(categories: int) -> int:
+    """Label every n-th period so that about a dozen labels show, never overlapping.
+
+    Examples
+    --------
+    >>> _label_step(12), _label_step(24), _label_step(90)
+    (1, 2, 8)
+    """
+    return max(1, -(-categories // 12))
 
 
 def severity_colours(severities: Sequence[object]) -> dict[str, str]:
@@ -174,7 +188,10 @@ def incident_trend(
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
         )
     figure.update_layout(barmode="stack")
-    figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    figure.update_xaxes(
+        type="category", categoryorder="array", categoryarray=labels, automargin=True,
+        dtick=_label_step(len(labels)),
+    )  # fmt: skip
     figure.update_yaxes(title="incidents", **_count_axis(table.sum(axis=1).max()))
     return figure
 
@@ -390,7 +407,7 @@ def service_heatmap(
         colorbar={"title": {"text": "incidents"}, "tickformat": ",d", "dtick": _tick(largest)},
         hovertemplate="%{y}, %{x}: %{z}<extra></extra>",
     )
-    figure.update_xaxes(type="category")
-    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_xaxes(type="category", automargin=True, dtick=_label_step(matrix.shape[1]))
+    figure.update_yaxes(autorange="reversed", type="category", automargin=True)
     figure.update_layout(height=max(300, 28 * len(matrix) + 140))
     return figure
