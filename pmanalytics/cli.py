@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     from .followup.cli import register  # sync, digest, actions done|reopen|update|verify
 
     register(commands)
+    from .dashboard.serve import register as register_dashboard  # dashboard serve
+
+    register_dashboard(commands)
     return parser
 
 
@@ -115,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handlers = {"demo": _demo, "validate": _validate, "stats": _stats, "import": _import}
         handlers |= {"report": _report, "actions": _actions, "checkin": _checkin}
+        if getattr(args, "run", None) is not None:  # commands that bring their own handler
+            return int(args.run(args))
         if getattr(args, "followup", None) is not None:  # the follow-through commands
             return int(args.followup(args, handlers.get(args.command)))
         handler = handlers[args.command]

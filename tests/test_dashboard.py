@@ -19,6 +19,7 @@ from pmanalytics.dashboard import (
     options,
     overdue_table,
 )
+from pmanalytics.dashboard import serve as serve_module
 
 AS_OF = date(2024, 6, 30)
 
@@ -170,3 +171,46 @@ def test_bad_parameters_raise(corpus, kwargs, message):
     with pytest.raises(PMError) as raised:
         Dashboard(arguments.pop("corpus"), **arguments)
     assert message in str(raised.value)
+
+
+def test_the_dashboard_notebook_takes_its_folder_and_date_from_one_parameters_cell(tmp_path):
+    source = serve_module.find_notebook()
+    tagged = [c for c in source["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1 and "DATA =" in "".join(tagged[0]["source"])
+    path = serve_module.write_parametrised(tmp_path, tmp_path / "pms", date(2025, 1, 2))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    where = next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
+    injected = cells[where + 1]
+    assert injected["metadata"]["tags"] == ["injected-parameters"]
+    namespace: dict[str, object] = {}
+    exec("".join(injected["source"]), namespace)  # the values the notebook then runs with
+    assert namespace["DATA"] == str((tmp_path / "pms").resolve())
+    assert namespace["AS_OF"] == "2025-01-02"
+    again = serve_module.with_parameters({"cells": cells}, {"DATA": "x"})
+    assert [c["metadata"].get("tags") for c in again["cells"]].count(["injected-parameters"]) == 1
+
+
+def test_dashboard_serve_runs_voila_on_localhost_over_the_folder(tmp_path, monkeypatch, capsys):
+    from pmanalytics.cli import main
+
+    seen = {}
+
+    def fake_run(command, cwd):
+        seen["command"] = command
+        seen["notebook"] = json.loads((cwd / serve_module.NOTEBOOK).read_text(encoding="utf-8"))
+        return 0
+
+    monkeypatch.setattr(serve_module, "_run", fake_run)
+    folder = tmp_path / "pms"
+    folder.mkdir()
+    assert main(["dashboard", "serve", str(folder), "--as-of", "2024-05-06", "--port", "9001"]) == 0
+    assert seen["command"][1:3] == ["-m", "voila"]
+    assert "--Voila.ip=127.0.0.1" in seen["command"] and "--port=9001" in seen["command"]
+    injected = "".join(
+        next(c for c in seen["notebook"]["cells"] if c["id"] == "injected-parameters")["source"]
+    )
+    assert f"DATA = {str(folder.resolve())!r}" in injected and "AS_OF = '2024-05-06'" in injected
+    assert "http://127.0.0.1:9001/" in capsys.readouterr().out
+    assert main(["dashboard", "serve", str(folder), "--ip", "0.0.0.0"]) == 0
+    assert "--Voila.ip=0.0.0.0" in seen["command"]
+    assert main(["dashboard", "serve", str(tmp_path / "missing")]) == 1

@@ -7,34 +7,35 @@
 - :mod:`.plotjs`: figures as data in the page and the one script that draws them (both);
 - :mod:`.serve`: ``pmanalytics dashboard serve``, the dashboard notebook as a Voila app.
 
-ipywidgets is imported only when :class:`Dashboard` is first used,
-so ``pmanalytics report`` (``compute`` + ``write_report``) runs without it.
+Each module loads when one of its names is first used: ``pmanalytics report`` (``compute`` +
+``write_report``) runs without ipywidgets, and ``dashboard serve`` registers without pandas.
 
 Examples
 --------
 >>> from pmanalytics import Corpus
+>>> from pmanalytics.dashboard import compute, summary_line
 >>> summary_line(compute(Corpus(), "2024-01-01"))
 '0 incidents · 0 actions · 0 open · 0 overdue · follow-through n/a (30 days) · as of 2024-01-01'
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .data import (
-    FIGURES,
-    OVERDUE_COLUMNS,
-    DashboardData,
-    DashboardError,
-    build_figures,
-    compute,
-    describe_filters,
-    options,
-    summary_line,
-)
-from .html import overdue_table, render_html, write_html, write_report
-
 if TYPE_CHECKING:
+    from .data import (
+        FIGURES,
+        OVERDUE_COLUMNS,
+        DashboardData,
+        DashboardError,
+        build_figures,
+        compute,
+        describe_filters,
+        options,
+        summary_line,
+    )
+    from .html import overdue_table, render_html, write_html, write_report
     from .widget import Dashboard
 
 __all__ = [
@@ -54,13 +55,22 @@ __all__ = [
     "write_report",
 ]
 
-_WIDGET_NAMES = ("Dashboard",)
+#: Where each public name lives: modules load on first use (PEP 562), so the command line
+#: registers ``dashboard serve`` without importing pandas, plotly or ipywidgets.
+_HOMES = {
+    **dict.fromkeys(
+        ["FIGURES", "OVERDUE_COLUMNS", "DashboardData", "DashboardError", "build_figures"],
+        "data",
+    ),
+    **dict.fromkeys(["compute", "describe_filters", "options", "summary_line"], "data"),
+    **dict.fromkeys(["overdue_table", "render_html", "write_html", "write_report"], "html"),
+    "Dashboard": "widget",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Load the ipywidgets front end on first use (PEP 562)."""
-    if name in _WIDGET_NAMES:
-        from . import widget
-
-        return getattr(widget, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Load the module holding ``name`` on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)

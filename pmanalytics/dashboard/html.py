@@ -13,7 +13,6 @@ from plotly.offline import get_plotlyjs
 
 from .._atomic import atomic_write_text
 from .._html import escape, html_table
-from .plotjs import PLOT_CONFIG, RENDERER_CSS, RENDERER_JS, spec_element
 from .data import (
     FIGURES,
     OVERDUE_COLUMNS,
@@ -22,6 +21,7 @@ from .data import (
     describe_filters,
     summary_line,
 )
+from .plotjs import PLOT_CONFIG, RENDERER_CSS, RENDERER_JS, spec_element
 
 __all__ = ["PLOT_CONFIG", "TITLE", "overdue_table", "render_html", "write_html", "write_report"]
 

@@ -113,7 +113,9 @@ def bootstrap_html(*, include_plotlyjs: bool = True) -> str:
     >>> "pmPlots" in bootstrap_html(include_plotlyjs=False)
     True
     """
-    library = f'<script type="text/javascript">{get_plotlyjs()}</script>' if include_plotlyjs else ""
+    library = (
+        f'<script type="text/javascript">{get_plotlyjs()}</script>' if include_plotlyjs else ""
+    )
     return (
         f"<style>{RENDERER_CSS}</style>{library}"
         f'<script type="text/javascript">{RENDERER_JS}</script>'

@@ -36,7 +36,11 @@ _LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
     "margin": {"l": 60, "r": 20, "t": 50, "b": 20},
     "legend": {
-        "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
         "traceorder": "normal",
     },
     "height": 380,
@@ -48,9 +52,10 @@ EMPTY = {
     "trend": "No incidents match these filters.",
     "durations": "No incident here records when it was detected, mitigated or resolved.",
     "heatmap": "No incidents match these filters.",
-    "burnup": "No actions: these post-mortems list no follow-up actions.",
+    "burnup": "No actions with a creation date: the burn-up counts actions by when they were "
+    "created.",
     "overdue": "No open actions.",
-    "survival": "No actions: nothing to measure the time to close of.",
+    "survival": "No actions with a creation date: the time to close is measured from it.",
 }
 
 _text = escaped
