@@ -5,8 +5,9 @@ is an :class:`ipywidgets.HTML` holding the figure as data (:func:`.plotjs.spec_e
 the page's renderer draws with ``Plotly.react`` into the same plot (:mod:`.plotjs`).
 Everything shown comes from one :class:`~pmanalytics.dashboard.data.DashboardData`
 (:func:`.data.compute`, pure and tested without widgets); the overdue table is rendered by
-:func:`.html.overdue_table`, as in the export; the filtering rule is :class:`pmanalytics.corpus.filters.Filters`. ``to_html``
-writes the same view as one self-contained HTML file.
+:func:`.html.overdue_table`, as in the export; the filtering rule is
+:class:`pmanalytics.corpus.filters.Filters`. ``to_html`` writes the same view as one
+self-contained HTML file.
 
 Examples
 --------
