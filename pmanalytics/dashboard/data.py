@@ -105,7 +105,7 @@ def compute(
     check_choice("freq", freq, ("week", "month", "quarter"), error=DashboardError)
     check_int("within_days", within_days, minimum=0, error=DashboardError)
     filters = filters or Filters()
-    span = tuple(metrics.incident_counts(corpus, freq)["period"])
+    span = _span(corpus.incidents["started_at"], freq)
     part = metrics.filter_corpus(corpus, filters)
     status = metrics.action_status(part, day)
     durations = metrics.duration_summary(part)
@@ -139,6 +139,16 @@ def compute(
     }
     severities = tuple(metrics.severity_order(corpus.incidents))
     return DashboardData(day, filters, summary, frames, severities, span, freq)
+
+
+def _span(started: pd.Series, freq: metrics.Freq) -> tuple[pd.Timestamp, ...]:
+    """Every period from the first incident to the last (by metrics' own period rule, applied
+    to the two ends only: cheap on a large corpus)."""
+    started = started.dropna()
+    if not len(started):
+        return ()
+    ends = pd.DataFrame({"started_at": [started.min(), started.max()]})
+    return tuple(metrics.incident_counts(ends, freq)["period"])
 
 
 def _whole_range(matrix: pd.DataFrame, span: tuple[pd.Timestamp, ...], freq: str) -> pd.DataFrame:
