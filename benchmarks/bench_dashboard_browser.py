@@ -50,7 +50,7 @@ IDLE = (
 )
 
 
-def _write_corpus(folder: Path, incidents: int, actions: int, seed: int) -> Any:
+def _write_corpus(folder: Path, incidents: int, actions: int, seed: int) -> None:
     generated = demo.generate(incidents, seed=seed)
     postmortems = list(generated.postmortems)
     have = sum(len(pm.actions) for pm in postmortems)
@@ -67,7 +67,6 @@ def _write_corpus(folder: Path, incidents: int, actions: int, seed: int) -> Any:
         postmortems[where] = pm.model_copy(update={"actions": (*pm.actions, *more)})
     for pm in postmortems:
         write(pm, folder)
-    return generated.end
 
 
 def _free_port() -> int:
@@ -103,18 +102,23 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=60_000, help="top up to this many")
     parser.add_argument("--changes", type=int, default=20, help="filter changes to time")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--folder", type=Path, help="write the corpus here once, then reuse it")
+    parser.add_argument("--settle", type=float, default=30, help="seconds for the spare kernel")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
 
-    print(f"machine: {os.cpu_count()} cores")
+    busy = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {busy} (1, 5, 15 min)")
     with tempfile.TemporaryDirectory(prefix="pm-bench-") as work:
         root = Path(work)
-        folder = root / "postmortems"
-        folder.mkdir()
-        env = {**os.environ, "PMANALYTICS_CACHE_DIR": str(root / "cache")}
+        folder = args.folder or root / "postmortems"
+        env = {**os.environ, "PMANALYTICS_CACHE_DIR": str(folder.parent / ".pm-bench-cache")}
         os.environ["PMANALYTICS_CACHE_DIR"] = env["PMANALYTICS_CACHE_DIR"]
-        as_of = _write_corpus(folder, args.incidents, args.actions, args.seed)
+        if not folder.is_dir() or not any(folder.iterdir()):
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_corpus(folder, args.incidents, args.actions, args.seed)
+        as_of = demo.generate(1, seed=args.seed).end
         corpus = load(folder)  # fills the cache: later loads read it, as a second run would
         print(f"corpus: {len(corpus.incidents)} incidents, {len(corpus.actions)} actions")
         services = sorted({str(s) for s in corpus.incidents["services"].explode().dropna()})
@@ -155,26 +159,32 @@ def main() -> None:
                 )  # fmt: skip
                 try:
                     _wait_for_port(port, process)
-                    _voila(browser, f"http://127.0.0.1:{port}/", services, args.changes)
+                    url = f"http://127.0.0.1:{port}/"
+                    _voila(browser, url, services, args.changes, args.settle)
                 finally:
                     process.terminate()
                     process.wait(timeout=30)
             browser.close()
 
 
-def _voila(browser: Any, url: str, services: list[str], changes: int) -> None:
-    loads = []
-    for attempt in range(2):
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        start = time.perf_counter()
-        page.goto(url, timeout=180_000)
-        page.wait_for_function(ALL_DRAWN, timeout=180_000, polling=50)
-        page.locator(".pm-filter-services select").wait_for(timeout=60_000)
-        loads.append(time.perf_counter() - start)
-        if attempt == 0:
-            page.close()
-    print(f"Voila page usable (every chart drawn, filters there): "
-          f"{', '.join(f'{t:.1f}' for t in loads)} s   [target <= 5 s]")  # fmt: skip
+def _open(browser: Any, url: str) -> tuple[Any, float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    start = time.perf_counter()
+    page.goto(url, timeout=600_000)
+    page.wait_for_function(ALL_DRAWN, timeout=600_000, polling=50)
+    page.locator(".pm-filter-services select").wait_for(timeout=60_000)
+    return page, time.perf_counter() - start
+
+
+def _voila(browser: Any, url: str, services: list[str], changes: int, settle: float) -> None:
+    """The first visitor waits for the spare kernel to run the notebook; later visitors get a
+    kernel that has already run it (``dashboard serve`` preheats one)."""
+    page, first = _open(browser, url)
+    page.close()
+    time.sleep(settle)
+    page, later = _open(browser, url)
+    print(f"Voila page usable (every chart drawn, filters there): first visitor {first:.1f} s, "
+          f"next visitor {later:.1f} s   [target <= 5 s]")  # fmt: skip
 
     select = page.locator(".pm-filter-services select")
     times = []

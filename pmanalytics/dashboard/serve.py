@@ -143,6 +143,9 @@ def voila_command(notebook: Path, *, ip: str = "127.0.0.1", port: int = DEFAULT_
         f"--Voila.ip={ip}",
         "--show_tracebacks=True",
         f"--VoilaConfiguration.extension_denylist={list(UNUSED_EXTENSIONS)!r}",
+        # A kernel that has already run the notebook waits for the next visitor: the page
+        # shows in seconds, not after loading and computing (one spare kernel in memory).
+        "--preheat_kernel=True",
     ]
 
 
