@@ -83,14 +83,14 @@ def spec_json(figure: go.Figure) -> str:
 
     Examples
     --------
-    >>> text = spec_json(go.Figure(layout={"title": {"text": "</script><b>"}}))
-    >>> "</script>" in text, json.loads(text)["layout"]["title"]["text"]
-    (False, '</script><b>')
+    >>> text = spec_json(go.Figure(layout={"title": {"text": "</script><!--<b>"}}))
+    >>> "<" in text, json.loads(text)["layout"]["title"]["text"]
+    (False, '</script><!--<b>')
     """
     spec = json.loads(figure.to_json())
     spec["config"] = PLOT_CONFIG
     text = json.dumps(spec, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("<", "\\u003c")  # no "</script>" or "<!--" can end the element
 
 
 def spec_element(figure: go.Figure, name: str, plot_id: str | None = None) -> str:
