@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,22 @@ CHART_SIZES = """
   };
 })
 """
+
+
+def settle(page: Any, expected: int) -> list[dict[str, Any]]:
+    """The chart sizes once the layout has settled: a scroll bar appearing narrows every cell
+    and the renderer redraws on a later frame, so wait (a few seconds at most) for every chart
+    to fit before measuring."""
+    fits = (
+        f"() => {{ const s = ({CHART_SIZES})(); return s.length === {expected} && "
+        "s.every(c => c.svg > 200 && c.svg <= c.cell + 1 && c.svg >= 0.95 * c.cell); }"
+    )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with suppress(PlaywrightTimeout):  # the assertion that follows reports what did not fit
+        page.wait_for_function(fits, timeout=10_000, polling=100)
+    sizes: list[dict[str, Any]] = page.evaluate(CHART_SIZES)
+    return sizes
 
 
 def assert_charts_fit(sizes: list[dict[str, Any]], where: str, expected: int) -> None:

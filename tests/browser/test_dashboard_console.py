@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from tests.browser.dashboard_app import CHART_SIZES, REPO, Console, assert_charts_fit, served
+from tests.browser.dashboard_app import REPO, Console, assert_charts_fit, served, settle
 
 NOTEBOOK = REPO / "notebooks" / "02-trends-across-incidents.ipynb"
 
@@ -18,6 +18,6 @@ def test_the_trends_notebook_draws_its_charts_with_no_console_errors(browser, tm
             "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=120_000
         )
         page.wait_for_timeout(1500)  # errors of the old renderer came after the drawing
-        assert_charts_fit(page.evaluate(CHART_SIZES), "notebook 02", 3)
+        assert_charts_fit(settle(page, 3), "notebook 02", 3)
         page.close()
     console.check()

@@ -8,13 +8,13 @@ import pytest
 from pmanalytics import load
 from pmanalytics.dashboard import FIGURES, compute, write_report
 from tests.browser.dashboard_app import (
-    CHART_SIZES,
     REPO,
     SAMPLE,
     SAMPLE_AS_OF,
     Console,
     assert_charts_fit,
     served,
+    settle,
 )
 
 WIDTHS = (1024, 1400, 1920)
@@ -33,12 +33,10 @@ def test_every_chart_of_the_export_fits_its_cell(browser, export, width):
     console = Console(page)
     page.goto(export.as_uri())
     page.wait_for_function(ALL_DRAWN, timeout=30_000)
-    page.wait_for_timeout(300)
-    assert_charts_fit(page.evaluate(CHART_SIZES), f"export at {width}px", len(FIGURES))
+    assert_charts_fit(settle(page, len(FIGURES)), f"export at {width}px", len(FIGURES))
     other = WIDTHS[(WIDTHS.index(width) + 1) % len(WIDTHS)]
     page.set_viewport_size({"width": other, "height": 900})
-    page.wait_for_timeout(800)  # the renderer redraws on the next frames
-    assert_charts_fit(page.evaluate(CHART_SIZES), f"export resized to {other}px", len(FIGURES))
+    assert_charts_fit(settle(page, len(FIGURES)), f"export resized to {other}px", len(FIGURES))
     page.close()
     console.check()
 
@@ -51,7 +49,6 @@ def test_every_chart_of_the_voila_app_fits_its_cell(browser, tmp_path):
             console = Console(page)
             page.goto(url, timeout=120_000)
             page.wait_for_function(ALL_DRAWN, timeout=120_000)
-            page.wait_for_timeout(300)
-            assert_charts_fit(page.evaluate(CHART_SIZES), f"Voila at {width}px", len(FIGURES))
+            assert_charts_fit(settle(page, len(FIGURES)), f"Voila at {width}px", len(FIGURES))
             page.close()
             console.check()
