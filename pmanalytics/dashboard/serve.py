@@ -16,6 +16,7 @@ import argparse
 import copy
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -175,10 +176,25 @@ def serve(
 
 
 def _run(command: list[str], cwd: Path) -> int:
+    """Run Voila until it ends; stopping this process (Ctrl-C or SIGTERM) stops Voila too."""
+    process = subprocess.Popen(command, cwd=cwd)
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        return subprocess.call(command, cwd=cwd)
-    except KeyboardInterrupt:
+        return process.wait()
+    except (KeyboardInterrupt, SystemExit):
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _exit_on_sigterm(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def register(commands: Any) -> None:
