@@ -23,11 +23,15 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-# The action dashboard as a standalone web app on http://127.0.0.1:8866/ (Ctrl-C to stop).
+# The action dashboard as a standalone web app on http://127.0.0.1:8866/ (Ctrl-C to stop), over
+# any folder: `make dashboard DATA=path/to/postmortems AS_OF=YYYY-MM-DD` (AS_OF: today, or the
+# sample's last day for the sample).
 DASHBOARD_PORT ?= 8866
+DATA ?= data/sample
+AS_OF ?= $(if $(filter data/sample,$(DATA)),2026-10-31,)
 dashboard: setup
-	cd notebooks && ../$(BIN)/voila 04-action-dashboard.ipynb --Voila.ip=127.0.0.1 \
-		--port=$(DASHBOARD_PORT) --show_tracebacks=True
+	$(BIN)/python -m pmanalytics dashboard serve $(DATA) --port=$(DASHBOARD_PORT) \
+		$(if $(AS_OF),--as-of=$(AS_OF),)
 
 LINTED := pmanalytics tests benchmarks data docs/hooks.py .ci/check_package.py
 lint: setup

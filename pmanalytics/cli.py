@@ -135,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     from .followup.cli import register  # sync, digest, actions done|reopen|update|verify
 
     register(commands)
+    from .dashboard.serve import register as register_dashboard  # dashboard serve
+
+    register_dashboard(commands)
     return parser
 
 
@@ -165,6 +168,8 @@ def _run(args: argparse.Namespace) -> int:
     handlers = {"new": _new, "demo": _demo, "validate": _validate, "stats": _stats}
     handlers |= {"import": _import, "report": _report, "actions": _actions, "checkin": _checkin}
     try:
+        if getattr(args, "run", None) is not None:  # commands that bring their own handler
+            return int(args.run(args))
         if getattr(args, "followup", None) is not None:  # the follow-through commands
             return int(args.followup(args, handlers.get(args.command)))
         return handlers[args.command](args)

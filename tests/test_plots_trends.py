@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from pmanalytics import Action, Corpus, PostMortem, plots
@@ -41,8 +40,31 @@ def test_incident_trend_stacks_severities_with_their_counts(corpus):
     assert figure.layout.barmode == "stack"
     assert [t.name for t in figure.data] == ["SEV1", "SEV2"]
     assert sum(sum(t.y) for t in figure.data) == 10
-    assert [pd.Timestamp(x).month for x in figure.data[0].x] == [1, 2, 3, 4, 5]
+    assert list(figure.data[0].x) == ["Jan 2024", "Feb 2024", "Mar 2024", "Apr 2024", "May 2024"]
     assert list(figure.data[0].y) == [1, 1, 1, 1, 1]
+    assert figure.layout.yaxis.dtick == 1 and figure.layout.yaxis.tickformat == ",d"
+
+
+def test_a_severity_keeps_its_colour_and_the_time_range_stays_when_filtered(corpus):
+    every = m.incident_counts(corpus, "month", by="severity")
+    colours = plots.severity_colours(["SEV1", "SEV2"])
+    span = list(dict.fromkeys(every["period"]))
+    only_sev2 = m.incident_counts(
+        m.filter_corpus(corpus, m.Filters(severities=("SEV2",))), "month", by="severity"
+    )
+    figure = plots.incident_trend(only_sev2, periods=span, colours=colours)
+    (trace,) = figure.data
+    assert trace.name == "SEV2" and trace.marker.color == colours["SEV2"] != colours["SEV1"]
+    assert len(trace.x) == 5 and list(figure.layout.xaxis.categoryarray) == list(trace.x)
+    assert sum(trace.y) == 5  # SEV2 is every other incident of the 10
+
+
+@pytest.mark.parametrize(
+    ("freq", "first"), [("quarter", "2024 Q1"), ("week", "week of 2024-01-08")]
+)
+def test_periods_are_labelled_by_period(corpus, freq, first):
+    figure = plots.incident_trend(m.incident_counts(corpus, freq, by="severity"), freq=freq)
+    assert figure.data[0].x[0] == first
 
 
 def test_duration_distribution_is_on_a_log_axis_with_medians_in_the_legend(corpus):
@@ -94,8 +116,24 @@ def test_heatmap_carries_the_matrix_and_escapes_names(corpus):
     assert list(trace.x) == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
 
 
-def test_builders_accept_empty_frames():
+def _message(figure):
+    return " ".join(a.text for a in figure.layout.annotations)
+
+
+def test_empty_frames_give_an_empty_state_with_a_message():
+    """No data: no traces, no axes from -1 to 6, and a sentence saying why (was blank axes)."""
     empty = Corpus()
-    assert plots.incident_trend(m.incident_counts(empty, by="severity")).data == ()
-    assert plots.time_to_close_curve(m.time_to_close_survival(empty, AS_OF)).data == ()
-    assert len(plots.service_heatmap(m.service_period_matrix(empty)).data) == 1
+    figures = {
+        "trend": plots.incident_trend(m.incident_counts(empty, by="severity")),
+        "durations": plots.duration_distribution(m.duration_histogram(empty)),
+        "heatmap": plots.service_heatmap(m.service_period_matrix(empty)),
+        "burnup": plots.action_burnup(m.burnup(empty, AS_OF)),
+        "overdue": plots.overdue_by_owner_team(
+            m.owner_load(empty, AS_OF, "owner"), m.owner_load(empty, AS_OF, "team")
+        ),
+        "survival": plots.time_to_close_curve(m.time_to_close_survival(empty, AS_OF)),
+    }
+    for name, figure in figures.items():
+        assert figure.data == (), name
+        assert _message(figure) == plots.EMPTY[name], name
+        assert figure.layout.xaxis.visible is False, name

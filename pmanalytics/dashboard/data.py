@@ -54,6 +54,11 @@ class DashboardData:
     filters: Filters
     summary: dict[str, Any]
     frames: dict[str, pd.DataFrame] = field(repr=False)
+    #: Every severity of the whole corpus, worst first: fixes each label's colour.
+    severities: tuple[str, ...] = ()
+    #: Every period (first day) of the whole corpus: the time axes keep it when filtered.
+    periods: tuple[pd.Timestamp, ...] = ()
+    freq: metrics.Freq = "month"
 
 
 def options(corpus: Corpus) -> dict[str, Any]:
@@ -100,6 +105,7 @@ def compute(
     check_choice("freq", freq, ("week", "month", "quarter"), error=DashboardError)
     check_int("within_days", within_days, minimum=0, error=DashboardError)
     filters = filters or Filters()
+    span = _span(corpus.incidents["started_at"], freq)
     part = metrics.filter_corpus(corpus, filters)
     status = metrics.action_status(part, day)
     durations = metrics.duration_summary(part)
@@ -107,7 +113,7 @@ def compute(
         "trend": metrics.incident_counts(part, freq, "severity"),
         "durations": metrics.duration_histogram(part),
         "duration_summary": durations,
-        "heatmap": metrics.service_period_matrix(part, freq),
+        "heatmap": _whole_range(metrics.service_period_matrix(part, freq), span, freq),
         "burnup": metrics.burnup(status, day, "week"),
         "owners": metrics.owner_load(status, day, "owner"),
         "teams": metrics.owner_load(status, day, "team"),
@@ -131,7 +137,27 @@ def compute(
         "resolve_p90_min": float(resolve["p90"]),
         "customers_affected": int(impact["customers_affected"]),
     }
-    return DashboardData(day, filters, summary, frames)
+    severities = tuple(metrics.severity_order(corpus.incidents))
+    return DashboardData(day, filters, summary, frames, severities, span, freq)
+
+
+def _span(started: pd.Series, freq: metrics.Freq) -> tuple[pd.Timestamp, ...]:
+    """Every period from the first incident to the last (by metrics' own period rule, applied
+    to the two ends only: cheap on a large corpus)."""
+    started = started.dropna()
+    if not len(started):
+        return ()
+    ends = pd.DataFrame({"started_at": [started.min(), started.max()]})
+    return tuple(metrics.incident_counts(ends, freq)["period"])
+
+
+def _whole_range(matrix: pd.DataFrame, span: tuple[pd.Timestamp, ...], freq: str) -> pd.DataFrame:
+    """The heatmap with a column for every period of ``span``, labelled by period."""
+    if matrix.empty:
+        return matrix
+    matrix = matrix.set_axis(pd.to_datetime(matrix.columns), axis="columns")
+    matrix = matrix.reindex(columns=pd.DatetimeIndex(span), fill_value=0)
+    return matrix.set_axis(plots.period_labels(span, freq), axis="columns")
 
 
 def build_figures(data: DashboardData) -> dict[str, go.Figure]:
@@ -144,7 +170,13 @@ def build_figures(data: DashboardData) -> dict[str, go.Figure]:
     """
     frames = data.frames
     return {
-        "trend": plots.incident_trend(frames["trend"], title=FIGURES["trend"]),
+        "trend": plots.incident_trend(
+            frames["trend"],
+            title=FIGURES["trend"],
+            freq=data.freq,
+            periods=data.periods,
+            colours=plots.severity_colours(data.severities),
+        ),
         "durations": plots.duration_distribution(
             frames["durations"], frames["duration_summary"], title=FIGURES["durations"]
         ),
@@ -161,6 +193,17 @@ def _share(value: float) -> str:
     return "n/a" if pd.isna(value) else f"{value:.0%}"
 
 
+def plural(count: int, word: str) -> str:
+    """``count`` and ``word``, with an "s" unless the count is one.
+
+    Examples
+    --------
+    >>> plural(1, "incident"), plural(0, "action"), plural(2, "day")
+    ('1 incident', '0 actions', '2 days')
+    """
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def summary_line(data: DashboardData) -> str:
     """The headline numbers as one line of plain text.
 
@@ -171,9 +214,10 @@ def summary_line(data: DashboardData) -> str:
     """
     s = data.summary
     return (
-        f"{s['incidents']} incidents · {s['actions']} actions · {s['open']} open · "
-        f"{s['overdue']} overdue · follow-through {_share(s['follow_through_share'])} "
-        f"({s['follow_through_days']} days) · as of {s['as_of'].isoformat()}"
+        f"{plural(s['incidents'], 'incident')} · {plural(s['actions'], 'action')} · "
+        f"{s['open']} open · {s['overdue']} overdue · "
+        f"follow-through {_share(s['follow_through_share'])} "
+        f"({plural(s['follow_through_days'], 'day')}) · as of {s['as_of'].isoformat()}"
     )
 
 

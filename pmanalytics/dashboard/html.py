@@ -21,6 +21,7 @@ from .data import (
     describe_filters,
     summary_line,
 )
+from .plotjs import PLOT_CONFIG, RENDERER_CSS, RENDERER_JS, spec_element
 
 __all__ = ["PLOT_CONFIG", "TITLE", "overdue_table", "render_html", "write_html", "write_report"]
 
@@ -37,11 +38,11 @@ body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
 h1 { font-size: 1.4rem; margin-bottom: .2rem; }
 .meta { color: #555; margin-top: 0; }
 .summary { font-size: 1.05rem; margin: 1rem 0; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 1rem; }
+.grid { display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fit, minmax(min(560px, 100%), 1fr)); }
 table { border-collapse: collapse; font-size: .9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }
 """
-PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def overdue_table(data: DashboardData, limit: int = 200) -> str:
@@ -60,16 +61,16 @@ def overdue_table(data: DashboardData, limit: int = 200) -> str:
 
 
 def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) -> str:
-    """The whole page as text (plotly.js inline once; every user string escaped)."""
-    charts = []
-    for name in FIGURES:
-        div = figures[name].to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=f"pm-{name}",
-            config=PLOT_CONFIG,
-        )
-        charts.append(f'<section class="chart" data-figure="{name}">{div}</section>')
+    """The whole page as text (plotly.js inline once; every user string escaped).
+
+    Each figure is data in its cell; one script at the end of the page draws them all, once
+    the grid is laid out, so every chart takes its cell's width (:mod:`.plotjs`).
+    """
+    charts = [
+        f'<section class="chart pm-figure" data-figure="{name}">'
+        f"{spec_element(figures[name], name, plot_id=f'pm-{name}')}</section>"
+        for name in FIGURES
+    ]
     overdue = data.frames["overdue"]
     return "\n".join(
         [
@@ -78,7 +79,7 @@ def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) 
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{escape(title)}</title>",
-            f"<style>{_STYLE}</style>",
+            f"<style>{_STYLE}{RENDERER_CSS}</style>",
             f'<script type="text/javascript">{get_plotlyjs()}</script>',
             "</head><body>",
             f"<h1>{escape(title)}</h1>",
@@ -89,6 +90,7 @@ def render_html(data: DashboardData, figures: dict[str, go.Figure], title: str) 
             "</div>",
             f"<h2>Overdue actions ({len(overdue)})</h2>",
             overdue_table(data),
+            f'<script type="text/javascript">{RENDERER_JS}</script>',
             "</body></html>",
         ]
     )

@@ -1,11 +1,13 @@
 """An interactive dashboard of incident trends and action follow-through (ipywidgets).
 
 Filters (date range, services, teams, severities) update every figure in place: each figure
-lives in its own :class:`ipywidgets.Output` whose content is replaced. Everything shown comes
-from one :class:`~pmanalytics.dashboard.data.DashboardData` (:func:`.data.compute`, pure and
-tested without widgets); the overdue table is rendered by :func:`.html.overdue_table`, as in
-the export; the filtering rule is :class:`pmanalytics.corpus.filters.Filters`. ``to_html``
-writes the same view as one self-contained HTML file.
+is an :class:`ipywidgets.HTML` holding the figure as data (:func:`.plotjs.spec_element`), which
+the page's renderer draws with ``Plotly.react`` into the same plot (:mod:`.plotjs`).
+Everything shown comes from one :class:`~pmanalytics.dashboard.data.DashboardData`
+(:func:`.data.compute`, pure and tested without widgets); the overdue table is rendered by
+:func:`.html.overdue_table`, as in the export; the filtering rule is
+:class:`pmanalytics.corpus.filters.Filters`. ``to_html`` writes the same view as one
+self-contained HTML file.
 
 Examples
 --------
@@ -19,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import html
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -39,21 +40,24 @@ from .data import (
     options,
     summary_line,
 )
-from .html import PLOT_CONFIG, TITLE, overdue_table, write_html
+from .html import TITLE, overdue_table, write_html
+from .plotjs import bootstrap_html, spec_element
 
-__all__ = ["Dashboard", "figure_output"]
+__all__ = ["Dashboard"]
 
 
-def figure_output(figure: go.Figure) -> dict[str, Any]:
-    """A figure as a Jupyter ``display_data`` output (plotly's mimetype, plus plain text)."""
-    spec = json.loads(figure.to_json())
-    spec["config"] = PLOT_CONFIG
-    title = figure.layout.title.text or "figure"
-    return {
-        "output_type": "display_data",
-        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": f"<Figure: {title}>"},
-        "metadata": {},
-    }
+def _bootstrap() -> widgets.Output:
+    """An output holding plotly.js and the chart renderer (:mod:`.plotjs`), run by the page."""
+    output = widgets.Output(layout=widgets.Layout(height="0", overflow="hidden"))
+    html_text = bootstrap_html()
+    output.outputs = (
+        {
+            "output_type": "display_data",
+            "data": {"text/html": html_text, "text/plain": "<chart renderer>"},
+            "metadata": {},
+        },
+    )
+    return output
 
 
 class Dashboard:
@@ -77,8 +81,9 @@ class Dashboard:
         The filters; an empty selection means all.
     summary : ipywidgets.HTML
         The headline numbers.
-    outputs : dict of ipywidgets.Output
-        One per figure, by name (see ``pmanalytics.dashboard.FIGURES``).
+    charts : dict of ipywidgets.HTML
+        One per figure, by name (see ``pmanalytics.dashboard.FIGURES``); the value is the
+        figure's data for the page's renderer.
     data : DashboardData
         What is shown now; ``figures`` the current plotly figures.
     """
@@ -111,9 +116,10 @@ class Dashboard:
         self.summary = widgets.HTML(layout=widgets.Layout(margin="0.5em 0"))
         self.summary.add_class("pm-summary")
         self.overdue_table = widgets.HTML()
-        self.outputs = {name: widgets.Output() for name in FIGURES}
-        for name, output in self.outputs.items():
-            output.add_class(f"pm-figure-{name}")
+        self.charts = {name: widgets.HTML() for name in FIGURES}
+        for name, chart in self.charts.items():
+            chart.add_class("pm-figure")
+            chart.add_class(f"pm-figure-{name}")
         self.figures: dict[str, go.Figure] = {}
         self._muted = False
         self._show(self.data)
@@ -176,8 +182,8 @@ class Dashboard:
     def _show(self, data: DashboardData) -> None:
         self.data = data
         self.figures = build_figures(data)
-        for name, output in self.outputs.items():
-            output.outputs = (figure_output(self.figures[name]),)
+        for name, chart in self.charts.items():
+            chart.value = spec_element(self.figures[name], name)
         self.summary.value = html.escape(summary_line(data))
         self.overdue_table.value = overdue_table(data, limit=15)
 
@@ -194,22 +200,23 @@ class Dashboard:
         )
         for a, b in (("trend", "durations"), ("burnup", "survival")):
             for name in (a, b):
-                self.outputs[name].layout = widgets.Layout(flex="1 1 560px", min_width="0")
+                self.charts[name].layout = widgets.Layout(flex="1 1 560px", min_width="0")
         pairs = [
             widgets.HBox(
-                [self.outputs[a], self.outputs[b]],
+                [self.charts[a], self.charts[b]],
                 layout=widgets.Layout(flex_flow="row wrap"),
             )
             for a, b in (("trend", "durations"), ("burnup", "survival"))
         ]
         return widgets.VBox(
             [
+                _bootstrap(),
                 filters,
                 self.summary,
                 pairs[0],
-                self.outputs["heatmap"],
+                self.charts["heatmap"],
                 pairs[1],
-                self.outputs["overdue"],
+                self.charts["overdue"],
                 widgets.HTML("<h3>Most overdue actions</h3>"),
                 self.overdue_table,
             ]

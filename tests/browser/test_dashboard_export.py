@@ -38,7 +38,7 @@ def _corpus() -> Corpus:
 def test_the_export_renders_every_chart_offline_with_no_console_errors(browser, tmp_path):
     path = Dashboard(_corpus(), as_of="2024-12-31").to_html(tmp_path / "report.html")
     text = path.read_text(encoding="utf-8")
-    assert text.count("Plotly.newPlot") == len(FIGURES)
+    assert text.count('class="pm-plot-spec"') == len(FIGURES)
     assert text.count(get_plotlyjs()[:300]) == 1  # plotly.js embedded once, not per figure
     assert "<script>window.pwned" not in text
 
