@@ -25,7 +25,7 @@ Examples
 2
 """
 
-from ._session import PhaseStatus, Session, ThemeSummary, WrapUp, journal_path
+from ._session import PhaseStatus, Session, ThemeSummary, VotedNote, WrapUp, journal_path
 from .errors import (
     JournalError,
     NotAllowedError,
@@ -38,10 +38,13 @@ from .errors import (
     VotingClosedError,
 )
 from .events import EVENT_KINDS, Event, EventBase, make_event, parse_event
+from .facts import FactRow, facts_timeline, render_inline
 from .fold import apply, fold, start
 from .grouping import SuggestedTheme, ThemeSuggester
+from .identity import issue_keys, keys_path, who
 from .journal import Journal
 from .rules import PRIORITIES, BlameWarning, blame_warnings, missing_plan
+from .seat import Seat
 from .state import SessionSettings, SessionState, Setup
 from .templates import (
     DEFAULT_TEMPLATE,
@@ -50,9 +53,11 @@ from .templates import (
     PhaseSpec,
     SectionSpec,
     Template,
+    fit_agenda,
     load_template,
     template_from_dict,
 )
+from .view import BoardView, CardView, board_view
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -61,14 +66,18 @@ __all__ = [
     "PRIME_DIRECTIVE",
     "PRIORITIES",
     "BlameWarning",
+    "BoardView",
+    "CardView",
     "Event",
     "EventBase",
+    "FactRow",
     "Journal",
     "JournalError",
     "NotAllowedError",
     "PhaseSpec",
     "PhaseStatus",
     "RuleError",
+    "Seat",
     "SectionSpec",
     "Session",
     "SessionError",
@@ -83,16 +92,24 @@ __all__ = [
     "ThemeSummary",
     "UnknownIdError",
     "VoteBudgetError",
+    "VotedNote",
     "VotingClosedError",
     "WrapUp",
     "apply",
     "blame_warnings",
+    "board_view",
+    "facts_timeline",
+    "fit_agenda",
     "fold",
+    "issue_keys",
     "journal_path",
+    "keys_path",
     "load_template",
     "make_event",
     "missing_plan",
     "parse_event",
+    "render_inline",
     "start",
     "template_from_dict",
+    "who",
 ]

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .._files import write
 from .._model import Action, Participant, PostMortem, describe_validation_error
 from .._validate import check_bool, check_int, user_date
-from .errors import RuleError, SessionError
+from .errors import NotAllowedError, RuleError, SessionError
 from .events import (
     ActionAdded,
     ActionEdited,
@@ -25,7 +25,9 @@ from .events import (
     ItemEdited,
     ItemMoved,
     ItemRemoved,
+    ItemsRevealed,
     PhaseEnded,
+    PhaseExtended,
     PhaseStarted,
     SessionCreated,
     SettingsChanged,
@@ -39,12 +41,23 @@ from .events import (
 )
 from .fold import apply, fold, start
 from .grouping import SuggestedTheme, ThemeSuggester
+from .identity import has_keys, issue_keys, who
 from .journal import Journal
-from .rules import ACTION_FIELDS, check_merge, missing_plan, next_phase_move, previous_phase_move
+from .rules import (
+    ACTION_FIELDS,
+    BlameWarning,
+    auto_advance_due,
+    check_merge,
+    missing_plan,
+    next_phase_move,
+    nudges,
+    previous_phase_move,
+)
+from .seat import Seat
 from .state import SessionSettings, SessionState
-from .templates import DEFAULT_TEMPLATE, Template, load_template
+from .templates import DEFAULT_TEMPLATE, Template, fit_agenda, load_template
 
-__all__ = ["PhaseStatus", "Session", "ThemeSummary", "WrapUp", "journal_path"]
+__all__ = ["PhaseStatus", "Session", "ThemeSummary", "VotedNote", "WrapUp", "journal_path"]
 
 Clock = Callable[[], datetime]
 E = TypeVar("E", bound=EventBase)
@@ -89,12 +102,23 @@ class ThemeSummary:
 
 
 @dataclass(frozen=True)
+class VotedNote:
+    """A note with votes but no theme, as the wrap-up lists it (never with its author)."""
+
+    id: str
+    text: str
+    votes: int
+
+
+@dataclass(frozen=True)
 class WrapUp:
-    """The wrap-up: themes by votes, the actions, and those lacking an owner or a due date."""
+    """The wrap-up: themes by votes, voted notes without a theme, the actions, and the
+    actions lacking an owner or a due date."""
 
     top_themes: tuple[ThemeSummary, ...]
     actions: tuple[Action, ...]
     unplanned: tuple[tuple[Action, tuple[str, ...]], ...]
+    unthemed_voted: tuple[VotedNote, ...] = ()
 
 
 def _names(values: Sequence[str | Participant]) -> list[str]:
@@ -171,6 +195,8 @@ class Session:
         elif not isinstance(template, Template):
             template = load_template(template)
         template = template.with_time_boxes(settings.time_boxes)
+        if settings.minutes is not None:
+            template, _ = fit_agenda(template, settings.minutes)
         if facilitator is None:
             chosen = [p.name for p in postmortem.participants if p.role == "facilitator"]
             facilitator = postmortem.review.facilitator or (chosen[0] if chosen else None)
@@ -192,6 +218,7 @@ class Session:
                 "votes_per_participant": votes,
                 "anonymous": bool(settings.anonymous),
                 "allow_votes_any_phase": bool(settings.allow_votes_any_phase),
+                "private_reflection": bool(settings.private_reflection),
             },
             "template": template.to_dict(),
         }
@@ -270,6 +297,41 @@ class Session:
         """Every event so far, in journal order (undone ones and the undos included)."""
         return tuple(self._events)
 
+    @property
+    def id(self) -> str:
+        """The session's id: its ``session_created`` event's id."""
+        return self._state.created.id
+
+    # ---------------------------------------------------------------- identity
+
+    def issue_keys(self, secret: bytes) -> dict[str, str]:
+        """Each member's secret key (for their join link); only hashes are stored.
+
+        The same ``secret`` gives the same keys, so serving the session again prints the
+        same links. See :mod:`pmanalytics.session.identity`.
+        """
+        return issue_keys(
+            self.path, self.id, self.members, facilitator=self.facilitator, secret=secret
+        )
+
+    @property
+    def needs_keys(self) -> bool:
+        """Whether acting in this session needs a key (it was served with join links)."""
+        return has_keys(self.path)
+
+    def seat(self, key: str) -> Seat:
+        """The seat of whoever holds ``key``; :class:`NotAllowedError` for any other key."""
+        return Seat(self, who(self.path, key))
+
+    def seat_local(self, name: str) -> Seat:
+        """A member's seat without a key: only for a session not served with keys (one
+        person driving the notebook); :class:`NotAllowedError` otherwise."""
+        if self.needs_keys:
+            raise NotAllowedError("this session needs the personal link's key to act in it")
+        if name not in self.members:
+            raise NotAllowedError(f"{name!r} is not in this session")
+        return Seat(self, name)
+
     def now(self) -> datetime:
         """The session clock's current time."""
         return self._clock()
@@ -322,13 +384,32 @@ class Session:
 
     # ---------------------------------------------------------------- items
 
-    def add_item(self, section: str, text: str, *, by: str) -> ItemAdded:
-        """Add an item to a template section; its id is ``event.data.item_id``."""
-        return self._commit(
-            ItemAdded,
-            by,
-            lambda s: {"item_id": s.next_id("i"), "section": section, "text": text},
-        )
+    def add_item(self, section: str, text: str, *, by: str, anonymous: bool = False) -> ItemAdded:
+        """Add an item to a template section; its id is ``event.data.item_id``.
+
+        ``anonymous`` posts it anonymously: its author appears in no view, report or saved
+        file (the journal keeps the author, so they can still edit or remove it). During
+        individual reflection, the note stays private to its author until it is revealed.
+        """
+        check_bool("anonymous", anonymous, error=RuleError)
+        data: dict[str, Any] = {"section": section, "text": text}
+        if anonymous:
+            data["anonymous"] = True
+        return self._commit(ItemAdded, by, lambda s: {"item_id": s.next_id("i"), **data})
+
+    def check_draft(self, text: str) -> tuple[BlameWarning, ...]:
+        """Blameless-language nudges for a note being written, before it is posted.
+
+        A nudge, never a block: the author may reword it or post it anyway.
+        """
+        return nudges(text if isinstance(text, str) else "", self.members)
+
+    def reveal(self, *, by: str) -> ItemsRevealed:
+        """Show everyone the notes written privately in individual reflection (facilitator).
+
+        Starting any later phase reveals them too.
+        """
+        return self._commit(ItemsRevealed, by, lambda s: {})
 
     def edit_item(self, item_id: str, text: str, *, by: str) -> ItemEdited:
         """Change an item's text (its author or the facilitator)."""
@@ -431,14 +512,23 @@ class Session:
         priority: str | None = None,
         kind: str | None = None,
         theme_id: str | None = None,
+        status: str | None = None,
+        link: str | None = None,
     ) -> ActionAdded:
-        """Add an action; its id is ``event.data.action_id``."""
+        """Add an action; its id is ``event.data.action_id``.
+
+        ``kind`` is prevent, mitigate, detect, process or other; ``status`` defaults to
+        open; ``link`` is a ticket's address or key.
+        """
         fields = {"title": title, "owner": owner, "due": _due(due), "priority": priority}
-        fields.update({"kind": kind, "theme_id": theme_id})
+        fields.update({"kind": kind, "theme_id": theme_id, "link": link})
+        if status is not None:
+            fields["status"] = status
         return self._commit(ActionAdded, by, lambda s: {"action_id": s.next_id("a"), **fields})
 
     def edit_action(self, action_id: str, *, by: str, **changes: Any) -> ActionEdited:
-        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status.
+        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status,
+        link.
 
         Closing it (status ``done`` or ``wont_do``) records when (``completed_at``);
         reopening it clears that.
@@ -459,6 +549,26 @@ class Session:
     def end_phase(self, *, by: str) -> PhaseEnded:
         """End the running phase; ending the wrap-up ends the session and saves the file."""
         return self._commit(PhaseEnded, by, lambda s: {"phase": s.phase})
+
+    def extend_phase(self, minutes: int = 2, *, by: str) -> PhaseExtended:
+        """Give the running phase ``minutes`` more (facilitator only): the "+2 min" button."""
+        check_int("minutes", minutes, minimum=-600, maximum=600, error=RuleError)
+        return self._commit(PhaseExtended, by, lambda s: {"phase": s.phase, "minutes": minutes})
+
+    def set_auto_advance(self, on: bool = True, *, by: str) -> SettingsChanged:
+        """Start the next phase when a time box runs out (facilitator only).
+
+        The facilitator's app calls :meth:`advance_if_due` as the clock ticks.
+        """
+        check_bool("on", on, error=RuleError)
+        return self._commit(SettingsChanged, by, lambda s: {"auto_advance": on})
+
+    def advance_if_due(self, *, by: str, now: datetime | None = None) -> Event | None:
+        """Start the next phase if auto-advance is on and the time box has run out."""
+        status = self.phase_status(now)
+        if not auto_advance_due(self._state.auto_advance, status.phase, status.overrun):
+            return None
+        return self.next_phase(by=by)
 
     def _phase_keys(self) -> tuple[tuple[str, ...], str | None, str | None]:
         state = self._state
@@ -486,12 +596,11 @@ class Session:
             title = "Ended" if state.ended_at else "Not started"
             return PhaseStatus(None, title, -1, 0, 0.0, 0.0, False)
         spec = self.template.phase(state.phase)
+        minutes = state.phase_minutes(spec.key)
         elapsed = ((now or self._clock()) - state.phase_started_at).total_seconds()
-        remaining = spec.minutes * 60 - elapsed
+        remaining = minutes * 60 - elapsed
         index = [p.key for p in self.template.phases].index(spec.key)
-        return PhaseStatus(
-            spec.key, spec.title, index, spec.minutes, elapsed, remaining, remaining < 0
-        )
+        return PhaseStatus(spec.key, spec.title, index, minutes, elapsed, remaining, remaining < 0)
 
     # ---------------------------------------------------------------- undo
 
@@ -520,24 +629,29 @@ class Session:
         return tuple(sorted(themes, key=lambda t: -t.votes))
 
     def wrap_up(self, top: int = 5) -> WrapUp:
-        """Top themes by votes, the actions, and the actions lacking an owner or a due date."""
+        """Top themes by votes, the voted notes without a theme (most votes first), the
+        actions, and the actions lacking an owner or a due date."""
         check_int("top", top, minimum=0, error=SessionError)
-        actions = tuple(self._state.actions.values())
+        state = self._state
+        actions = tuple(state.actions.values())
         unplanned = tuple(
             (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))
         )
-        return WrapUp(self.theme_summaries()[:top], actions, unplanned)
+        voted = sorted(
+            (i for i in state.items.values() if i.votes and not i.theme_id),
+            key=lambda i: -i.votes,
+        )
+        notes = tuple(VotedNote(i.id, i.text, i.votes) for i in voted if state.can_see(i.id, None))
+        return WrapUp(self.theme_summaries()[:top], actions, unplanned, notes)
 
     def to_postmortem(self) -> PostMortem:
         """The post-mortem with the session's items, votes, themes, actions and review."""
         state = self._state
         base = state.postmortem
-        older = state.setup.base_item_ids
-        items = [
-            item.model_copy(update={"author": None})
-            if state.anonymous and item.id not in older
-            else item
+        items = [  # private notes stay out until revealed; anonymous ones lose their author
+            item.model_copy(update={"author": None}) if state.is_anonymous(item.id) else item
             for item in state.items.values()
+            if state.can_see(item.id, None)
         ]
         ranks = {t.id: rank for rank, t in enumerate(self.theme_summaries(), start=1)}
         themes = [t.model_copy(update={"rank": ranks[t.id]}) for t in state.themes.values()]
