@@ -541,7 +541,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
                     changed += 1
             except PMError as exc:  # pragma: no cover - a rule stopped the move
                 self.message.value = f'<div style="color:#b42318">⛔ {_h(exc)}</div>'
-        if changed:
+        if changed or self._journal_size() != self._seen:  # or another app on this session
             self.refresh()
         else:
             self.agenda.value = agenda_html(self.session, self.session.phase_status())
