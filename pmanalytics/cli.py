@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     from .followup.cli import register  # sync, digest, actions done|reopen|update|verify
 
     register(commands)
+    from .session.serve import register as register_session  # session serve
+
+    register_session(commands)
     return parser
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,15 @@ def suggest_themes(items: Sequence[Item]) -> Sequence[SuggestedTheme]:
     from ..themes import suggest_themes as suggest
 
     return suggest(items)
+
+
+def warm_suggester() -> None:
+    """Import the theme suggester (scikit-learn) and run it once, so the first "Suggest
+    themes" answers at once. The app starts this in a background thread when it opens."""
+    from ..themes import suggest_themes as suggest
+
+    texts = ("Disk alert came late", "Disk alert was noisy", "Runbook was stale")
+    suggest([Item(id=f"i-{n}", section="went_well", text=t) for n, t in enumerate(texts, 1)])
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -105,6 +115,8 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.suggester = suggester
         self.report_dir = str(report_dir or session.folder)
         self.live_interval = live_interval
+        if suggester is suggest_themes:  # warm the model while people read the agenda
+            threading.Thread(target=warm_suggester, daemon=True, name="pm-warm").start()
         self.seat: Seat | None = None
         self.denied = ""
         if key is not None or session.needs_keys:
@@ -411,7 +423,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.add_item_button.description = "Post anyway"
 
     def _suggest(self) -> str:
-        found = self.session.suggest_themes(self.suggester)
+        self.suggest_button.description = "Suggesting…"  # sent to the browser at once
+        self.suggest_button.disabled = True
+        try:
+            found = self.session.suggest_themes(self.suggester)
+        finally:
+            self.suggest_button.description = "Suggest themes"
+            self.suggest_button.disabled = False
         self.suggested = [(str(s.label), tuple(s.item_ids)) for s in found]
         self.apply_suggestions_button.disabled = not self.suggested
         items = self.session.state.items
