@@ -18,12 +18,17 @@ _LINK = re.compile(r"^(Facilitator|Participant) \((.+)\): (http://\S+)$")
 
 @dataclass
 class Served:
-    """A running server: its join links by name, the facilitator, its log and folder."""
+    """A running server: its join links by name, the facilitator, its log and folder.
+
+    ``printed`` is what the command printed for the person serving (the links); ``log``
+    is the server's log (stderr), where no key may appear.
+    """
 
     links: dict[str, str]
     facilitator: str
     log: Path
     folder: Path
+    printed: Path
 
 
 def free_port() -> int:
@@ -43,9 +48,10 @@ def serve(
     command = [sys.executable, "-m", "pmanalytics", "session", "serve", str(postmortem)]
     command += [*args, "--port", str(port)]
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    with log.open("wb") as output:
+    printed = log.with_suffix(".out")
+    with log.open("wb") as errors, printed.open("wb") as output:
         process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, cwd=postmortem.parent, env=environment
+            command, stdout=output, stderr=errors, cwd=postmortem.parent, env=environment
         )
         try:
             deadline = time.monotonic() + 120
@@ -58,7 +64,7 @@ def serve(
             links: dict[str, str] = {}
             facilitator = ""
             folder = Path()
-            for line in log.read_text().splitlines():
+            for line in printed.read_text().splitlines():
                 found = _LINK.match(line.strip())
                 if found:
                     links[found.group(2)] = found.group(3)
@@ -66,7 +72,7 @@ def serve(
                         facilitator = found.group(2)
                 if line.startswith("Session folder: "):
                     folder = postmortem.parent / line.removeprefix("Session folder: ").strip()
-            yield Served(links, facilitator, log, folder)
+            yield Served(links, facilitator, log, folder, printed)
         finally:
             process.terminate()
             try:
