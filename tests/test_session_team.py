@@ -390,3 +390,66 @@ def test_the_app_shows_private_counts_and_offers_a_download(session):
     cy.export_button.click()
     assert 'download="2024-03-01-api-outage.report.html"' in cy.download.value
     assert "data:text/html;charset=utf-8;base64," in cy.download.value
+
+
+# --------------------------------------------------------------------------- session as data
+
+
+def test_a_journal_becomes_rows_of_sessions_and_votes(session, clock):
+    from pmanalytics.session import SESSION_SCHEMA, session_tables
+
+    session.start_phase("set_the_tone", by="Cy")
+    clock.advance(minutes=7)  # a 5-minute box, overrun by 2
+    session.start_phase("group_discussion", by="Cy")
+    notes = [
+        session.add_item("went_well", "Paging worked", by="Ana").data.item_id,
+        session.add_item("went_well", "Nobody owned it", by="Dee", anonymous=True).data.item_id,
+        session.add_item("lessons_learned", "Runbook was stale", by="Ana").data.item_id,
+    ]
+    session.create_theme("Runbooks", [notes[2]], by="Cy")
+    clock.advance(minutes=10)
+    session.start_phase("prioritisation", by="Cy")
+    clock.advance(minutes=3)
+    for voter, note in (("Bo", 1), ("Bo", 1), ("Ana", 1), ("Dee", 2)):
+        session.cast_vote(notes[note], by=voter)
+    tables = session_tables(session.path)
+    for table, rows in tables.items():
+        names = [name for name, _, _ in SESSION_SCHEMA[table]]
+        assert all(list(row) == names for row in rows), table
+    phases = {row["phase"]: row for row in tables["sessions"]}
+    assert len(phases) == 8 and phases["wrap_up"]["actual_min"] is None
+    assert (phases["set_the_tone"]["planned_min"], phases["set_the_tone"]["actual_min"]) == (5, 7)
+    assert phases["set_the_tone"]["overrun_min"] == 2
+    assert phases["group_discussion"]["actual_min"] == 10
+    assert phases["prioritisation"]["actual_min"] == 3  # running: up to its last event
+    row = phases["set_the_tone"]
+    assert (row["participants"], row["notes"], row["people_with_notes"]) == (4, 3, 2)
+    assert row["anonymous_share"] == 1 / 3 and row["votes"] == 4 and row["voters"] == 3
+    assert row["top_note_vote_share"] == 3 / 4 and row["voted_notes"] == 2
+    votes = sorted((v["voter"], v["item_id"], v["theme_id"], v["votes"]) for v in tables["votes"])
+    assert votes == [
+        ("Ana", notes[1], None, 1),
+        ("Bo", notes[1], None, 2),
+        ("Dee", notes[2], "t-1", 1),
+    ]
+    # the anonymous note's author is in no row (Dee appears only as a voter, never as author)
+    assert not any(notes[1] == v["item_id"] and v["voter"] == "Dee" for v in tables["votes"])
+    assert "Dee" not in repr(tables["sessions"])
+
+
+def test_votes_of_an_anonymous_session_name_no_voter(tmp_path):
+    from pmanalytics.session import session_tables
+
+    s = Session.create(
+        pm.PostMortem(id="p", title="t"),
+        tmp_path,
+        participants=["Ana", "Bo"],
+        facilitator="Cy",
+        settings=SessionSettings(anonymous=True, allow_votes_any_phase=True),
+    )
+    s.start_phase("group_discussion", by="Cy")
+    note = s.add_item("went_well", "x", by="Ana").data.item_id
+    s.cast_vote(note, by="Bo")
+    tables = session_tables(s)
+    assert [v["voter"] for v in tables["votes"]] == [None]
+    assert "Ana" not in repr(tables) and "Bo" not in repr(tables)

@@ -26,6 +26,7 @@ Examples
 """
 
 from ._session import PhaseStatus, Session, ThemeSummary, VotedNote, WrapUp, journal_path
+from .analytics import SESSION_SCHEMA, session_tables
 from .errors import (
     JournalError,
     NotAllowedError,
@@ -65,6 +66,7 @@ __all__ = [
     "PHASES",
     "PRIME_DIRECTIVE",
     "PRIORITIES",
+    "SESSION_SCHEMA",
     "BlameWarning",
     "BoardView",
     "CardView",
@@ -109,6 +111,7 @@ __all__ = [
     "missing_plan",
     "parse_event",
     "render_inline",
+    "session_tables",
     "start",
     "template_from_dict",
     "who",

@@ -7,6 +7,6 @@ Examples
 >>> app                                 # doctest: +SKIP
 """
 
-from ._app import SessionApp
+from ._app import SessionApp, warm_suggester
 
-__all__ = ["SessionApp"]
+__all__ = ["SessionApp", "warm_suggester"]

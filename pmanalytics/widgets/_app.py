@@ -45,9 +45,16 @@ def suggest_themes(items: Sequence[Item]) -> Sequence[SuggestedTheme]:
     return suggest(items)
 
 
+_WARMED = threading.Event()
+
+
 def warm_suggester() -> None:
     """Import the theme suggester (scikit-learn) and run it once, so the first "Suggest
-    themes" answers at once. The app starts this in a background thread when it opens."""
+    themes" answers at once. The app starts this in a background thread when it opens
+    (the session notebook starts it earlier, while the session opens)."""
+    if _WARMED.is_set():
+        return
+    _WARMED.set()
     from ..themes import suggest_themes as suggest
 
     texts = ("Disk alert came late", "Disk alert was noisy", "Runbook was stale")
@@ -109,13 +116,13 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         key: str | None = None,
         report_dir: str | Path | None = None,
         suggester: ThemeSuggester = suggest_themes,
-        live_interval: float = 0.2,
+        live_interval: float = 0.1,
     ) -> None:
         self.session = session
         self.suggester = suggester
         self.report_dir = str(report_dir or session.folder)
         self.live_interval = live_interval
-        if suggester is suggest_themes:  # warm the model while people read the agenda
+        if suggester is suggest_themes and not _WARMED.is_set():  # warm it while people read
             threading.Thread(target=warm_suggester, daemon=True, name="pm-warm").start()
         self.seat: Seat | None = None
         self.denied = ""
@@ -281,6 +288,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
             ]
         )
         self._seen = -1
+        session.refresh()  # a kernel started ahead of its page opened the session earlier
         self.refresh()
         self._kernel_ticks()
 
