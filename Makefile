@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup lab dashboard test lint typecheck unit docs package clean
+.PHONY: setup lab dashboard session test lint typecheck unit docs package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ DASHBOARD_PORT ?= 8866
 dashboard: setup
 	cd notebooks && ../$(BIN)/voila 04-action-dashboard.ipynb --Voila.ip=127.0.0.1 \
 		--port=$(DASHBOARD_PORT) --show_tracebacks=True
+
+# A review with the team: one personal join link per person, printed (Ctrl-C to stop).
+#   make session POSTMORTEM="reviews/PM2024-001 - Nodes.md" PARTICIPANTS=ana,bo MINUTES=45
+SESSION_PORT ?= 8866
+session: setup
+	$(BIN)/pmanalytics session serve "$(POSTMORTEM)" --port=$(SESSION_PORT) \
+		$(if $(PARTICIPANTS),--participants="$(PARTICIPANTS)") \
+		$(if $(FACILITATOR),--facilitator="$(FACILITATOR)") $(if $(MINUTES),--minutes=$(MINUTES))
 
 LINTED := pmanalytics tests benchmarks data docs/hooks.py .ci/check_package.py
 lint: setup

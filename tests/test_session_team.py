@@ -453,3 +453,44 @@ def test_votes_of_an_anonymous_session_name_no_voter(tmp_path):
     tables = session_tables(s)
     assert [v["voter"] for v in tables["votes"]] == [None]
     assert "Ana" not in repr(tables) and "Bo" not in repr(tables)
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def test_serving_again_resumes_with_the_same_links(dfds_folder, tmp_path, monkeypatch):
+    import getpass
+    import shutil
+
+    from pmanalytics.session.serve import prepare, scrub, session_folder
+
+    monkeypatch.setenv("PMANALYTICS_DATA_DIR", str(tmp_path / "data"))
+    source = next(dfds_folder.glob("PM2024-001 *.md"))
+    copy = tmp_path / "reviews" / source.name
+    copy.parent.mkdir()
+    shutil.copy(source, copy)
+    first = prepare(copy, participants=["AF", "AN"], minutes=45)
+    assert first.session.facilitator == getpass.getuser()  # the post-mortem names none
+    assert first.folder == session_folder(copy) and not first.resumed
+    assert "fitted to 45 min" in first.agenda_note
+    first.session.start_phase("set_the_tone", by=first.session.facilitator)
+    again = prepare(copy, participants=["AF", "AN"], minutes=45)
+    assert again.resumed and again.keys == first.keys
+    assert again.session.state.phase == "set_the_tone"
+    assert (tmp_path / "data" / "serve.secret").stat().st_mode & 0o077 == 0
+    assert len(pm.load(copy.parent).incidents) == 1  # the hidden session folder is skipped
+    assert all(key not in scrub(f"GET /?key={key} 200") for key in first.keys.values())
+
+
+def test_make_session_runs_the_serve_command():
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.fail("make is not installed: the README's commands need it")
+    command = ["make", "--no-print-directory", "-n", "-W", "pyproject.toml", "session"]
+    command += ["POSTMORTEM=reviews/a b.md", "PARTICIPANTS=ana,bo", "MINUTES=45"]
+    repo = Path(__file__).resolve().parents[1]
+    dry = subprocess.run(command, capture_output=True, text=True, check=True, cwd=repo).stdout
+    assert 'pmanalytics session serve "reviews/a b.md"' in dry
+    assert '--participants="ana,bo"' in dry and "--minutes=45" in dry
