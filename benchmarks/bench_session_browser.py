@@ -82,10 +82,12 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument(
-        "--warmup", type=float, default=60, help="seconds between the links and the first page"
+        "--warmup", type=float, default=5, help="seconds between the links and the first page"
     )
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; {args.people} browsers; {args.notes} notes")
+    print(
+        f"machine: {os.cpu_count()} cores; {args.people} browsers; {args.notes} notes", flush=True
+    )
     folder = Path(tempfile.mkdtemp(prefix="bench-session-browser-"))
     people = ["Fac", *[f"P{n}" for n in range(1, args.people)]]
     file = prepare(folder, people, args.notes)
@@ -96,7 +98,7 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        time.sleep(args.warmup)  # people open their links a minute after they are sent
+        time.sleep(args.warmup)  # people open their links a little after they are sent
         pages: dict[str, Any] = {}
         loads = []
         for name in people:

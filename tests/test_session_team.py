@@ -336,6 +336,12 @@ def test_facts_of_another_teams_post_mortem_can_be_trusted(dfds_pm):
     assert rows[position[0] - 1].at < "2024-03-13 14" < rows[position[-1] + 1].at
     assert any("OOM. <br>Caused" in t for t in texts)  # rendered, not shown as a tag
     assert not any("&lt;br&gt;" in t for t in texts)
+    from pmanalytics.widgets._views import facts_html
+
+    panel = facts_html(dfds_pm)  # the app's facts panel shows the same
+    assert "⚑ 2024-03-13 14:?? (as written)" in panel and "OOM. <br>Caused" in panel
+    assert "Short event description" not in panel and "&lt;br&gt;" not in panel
+    assert panel.index("13:55") < panel.index("14:??") < panel.index("15:03")
 
 
 def test_saving_keeps_the_post_mortems_own_actions_and_notes(dfds_pm, tmp_path):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -13,7 +10,7 @@ from typing import Any, TypeVar, cast
 from pydantic import ValidationError
 
 from .._files import write
-from .._model import Action, Participant, PostMortem, describe_validation_error
+from .._model import Participant, PostMortem, describe_validation_error
 from .._validate import check_bool, check_int, user_date
 from .errors import NotAllowedError, RuleError, SessionError
 from .events import (
@@ -39,16 +36,24 @@ from .events import (
     VoteCast,
     VoteWithdrawn,
 )
-from .fold import apply, fold, start
+from .fold import apply, collector_paused, fold, start
 from .grouping import SuggestedTheme, ThemeSuggester
 from .identity import has_keys, issue_keys, who
 from .journal import Journal
+from .results import (
+    PhaseStatus,
+    ThemeSummary,
+    VotedNote,
+    WrapUp,
+    theme_summaries,
+    to_postmortem,
+    wrap_up,
+)
 from .rules import (
     ACTION_FIELDS,
     BlameWarning,
     auto_advance_due,
     check_merge,
-    missing_plan,
     next_phase_move,
     nudges,
     previous_phase_move,
@@ -76,49 +81,6 @@ def journal_path(folder: str | Path, postmortem_id: str) -> Path:
     '2024-03-01-api-outage.session.jsonl'
     """
     return Path(folder) / f"{postmortem_id}.session.jsonl"
-
-
-@dataclass(frozen=True)
-class PhaseStatus:
-    """Where the session is: the current phase, its time box and the time left (seconds)."""
-
-    phase: str | None
-    title: str
-    index: int  # 0-based position among the phases; -1 before the start
-    minutes: int
-    elapsed: float
-    remaining: float
-    overrun: bool
-
-
-@dataclass(frozen=True)
-class ThemeSummary:
-    """A theme with its derived votes and items, for wrap-up and reports."""
-
-    id: str
-    label: str
-    votes: int
-    item_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class VotedNote:
-    """A note with votes but no theme, as the wrap-up lists it (never with its author)."""
-
-    id: str
-    text: str
-    votes: int
-
-
-@dataclass(frozen=True)
-class WrapUp:
-    """The wrap-up: themes by votes, voted notes without a theme, the actions, and the
-    actions lacking an owner or a due date."""
-
-    top_themes: tuple[ThemeSummary, ...]
-    actions: tuple[Action, ...]
-    unplanned: tuple[tuple[Action, tuple[str, ...]], ...]
-    unthemed_voted: tuple[VotedNote, ...] = ()
 
 
 def _names(values: Sequence[str | Participant]) -> list[str]:
@@ -248,7 +210,7 @@ class Session:
         events = journal.read_new()
         if not events or not isinstance(events[0], SessionCreated):
             raise SessionError(f"{journal.path}: does not start with a session_created event")
-        with _collector_paused():
+        with collector_paused():
             state = fold(start(events[0]), events[1:])
         return cls(journal, state, events, clock)
 
@@ -619,66 +581,16 @@ class Session:
 
     def theme_summaries(self) -> tuple[ThemeSummary, ...]:
         """Every theme with its votes and items, most votes first (then oldest first)."""
-        state = self._state
-        themes = [
-            ThemeSummary(
-                t.id, t.label, state.theme_votes(t.id), tuple(i.id for i in state.theme_items(t.id))
-            )
-            for t in state.themes.values()
-        ]
-        return tuple(sorted(themes, key=lambda t: -t.votes))
+        return theme_summaries(self._state)
 
     def wrap_up(self, top: int = 5) -> WrapUp:
         """Top themes by votes, the voted notes without a theme (most votes first), the
         actions, and the actions lacking an owner or a due date."""
-        check_int("top", top, minimum=0, error=SessionError)
-        state = self._state
-        actions = tuple(state.actions.values())
-        unplanned = tuple(
-            (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))
-        )
-        voted = sorted(
-            (i for i in state.items.values() if i.votes and not i.theme_id),
-            key=lambda i: -i.votes,
-        )
-        notes = tuple(VotedNote(i.id, i.text, i.votes) for i in voted if state.can_see(i.id, None))
-        return WrapUp(self.theme_summaries()[:top], actions, unplanned, notes)
+        return wrap_up(self._state, top)
 
     def to_postmortem(self) -> PostMortem:
         """The post-mortem with the session's items, votes, themes, actions and review."""
-        state = self._state
-        base = state.postmortem
-        items = [  # private notes stay out until revealed; anonymous ones lose their author
-            item.model_copy(update={"author": None}) if state.is_anonymous(item.id) else item
-            for item in state.items.values()
-            if state.can_see(item.id, None)
-        ]
-        ranks = {t.id: rank for rank, t in enumerate(self.theme_summaries(), start=1)}
-        themes = [t.model_copy(update={"rank": ranks[t.id]}) for t in state.themes.values()]
-        participants = list(base.participants)
-        known = {p.name for p in participants}
-        for name in state.members:
-            if name not in known:
-                role = "facilitator" if name == state.facilitator else "participant"
-                participants.append(Participant(name=name, role=role))
-        begin = state.started_at or state.created.at
-        end = state.ended_at or state.last_at
-        review = base.review.model_copy(
-            update={
-                "held_on": begin.astimezone().date(),  # the day where the session ran
-                "facilitator": state.facilitator,
-                "duration_minutes": max(0, round((end - begin).total_seconds() / 60)),
-            }
-        )
-        status = base.status
-        if state.ended_at and status != "closed":
-            status = "reviewed"
-        elif status == "draft":
-            status = "in_review"
-        data = base.model_dump()
-        data.update(items=items, themes=themes, actions=list(state.actions.values()))
-        data.update(participants=participants, review=review, status=status)
-        return PostMortem.model_validate(data)
+        return to_postmortem(self._state)
 
     def save(self, folder: str | Path | None = None) -> Path:
         """Write the post-mortem atomically as its canonical file (default: beside the journal)."""
@@ -695,24 +607,6 @@ class Session:
             f"themes={len(state.themes)}, actions={len(state.actions)}, "
             f"events={len(self._events)})"
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a journal is replayed.
-
-    The fold keeps thousands of new, acyclic objects (events, items); reference counting
-    frees everything else. Left on, the collector would re-scan the growing heap every
-    few hundred events, which doubles the time a long journal takes to open.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _due(value: date | str | None) -> date | None:

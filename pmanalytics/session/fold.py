@@ -28,7 +28,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -75,7 +77,7 @@ from .rules import (
 )
 from .state import SessionState, Setup
 
-__all__ = ["apply", "fold", "start"]
+__all__ = ["apply", "collector_paused", "fold", "start"]
 
 Changes = dict[str, Any]
 
@@ -404,3 +406,21 @@ def _phase(state: SessionState, e: PhaseStarted | PhaseEnded) -> Changes:
         "phase_log": _closed_log(state, e.at),
         "ended_at": e.at if state.phase == "wrap_up" else state.ended_at,
     }
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a journal is replayed.
+
+    The fold keeps thousands of new, acyclic objects (events, items); reference counting
+    frees everything else. Left on, the collector would re-scan the growing heap every
+    few hundred events, which doubles the time a long journal takes to open.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -240,7 +240,6 @@ def _serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     os.environ[ENV_POSTMORTEM] = str(Path(args.postmortem).resolve())
     os.environ[ENV_SESSION_DIR] = str(served.folder.resolve())
-    pool = args.pool if args.pool is not None else min(len(session.members) + 1, 16)
     session.close()
     _scrub_logs()
     from voila.app import Voila  # type: ignore[import-untyped]
@@ -251,11 +250,6 @@ def _serve(args: argparse.Namespace) -> int:
         f"--port={args.port}",
         f"--Voila.ip={args.host}",
         "--Voila.port_retries=0",  # the printed links name this port: never another
-        # Kernels started ahead of the pages: each has opened the session and waits for
-        # its page's link (the notebook's key cell), so a page or a reload opens at once.
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaConfiguration.default_pool_size={pool}",
-        "--VoilaKernelManager.fill_delay=20",  # refill after the joining rush, not during
         "--Voila.tornado_settings={'disable_check_xsrf': True}",
     ]
     Voila.launch_instance(argv=argv)
@@ -278,8 +272,5 @@ def register(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8866, help="port (8866)")
     serve.add_argument("--session-dir", type=Path, help="where the session lives (see docs)")
-    serve.add_argument(
-        "--pool", type=int, help="kernels started ahead of the pages (default: people + 1)"
-    )
     serve.add_argument("--notebook", type=Path, help=argparse.SUPPRESS)
     serve.set_defaults(followup=lambda args, _handler: _serve(args))

@@ -7,6 +7,7 @@ Examples
 >>> app                                 # doctest: +SKIP
 """
 
-from ._app import SessionApp, warm_suggester
+from ._app import SessionApp
+from ._helpers import warm_suggester
 
 __all__ = ["SessionApp", "warm_suggester"]

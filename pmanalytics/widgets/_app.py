@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,10 @@ import ipywidgets as w
 from .. import report
 from .._errors import PMError
 from .._html import escape as _h
-from .._model import ACTION_KINDS, ACTION_STATUSES, Item
-from ..session import PRIORITIES, Seat, Session, SuggestedTheme, ThemeSuggester, board_view
+from .._model import ACTION_KINDS, ACTION_STATUSES
+from ..session import PRIORITIES, Seat, Session, ThemeSuggester, board_view
 from ..session.rules import board_shown, panels
+from ._helpers import set_options, short, suggest_themes, warm_suggester, warmed
 from ._views import (
     actions_html,
     agenda_html,
@@ -35,52 +36,6 @@ from ._views import (
 )
 
 __all__ = ["SessionApp"]
-
-
-def suggest_themes(items: Sequence[Item]) -> Sequence[SuggestedTheme]:
-    """:func:`pmanalytics.themes.suggest_themes`, imported on first use: it loads
-    scikit-learn, which the app does not need until someone asks for suggestions."""
-    from ..themes import suggest_themes as suggest
-
-    return suggest(items)
-
-
-_WARMED = threading.Event()
-
-
-def warm_suggester() -> None:
-    """Import the theme suggester (scikit-learn) and run it once, so the first "Suggest
-    themes" answers at once. The app starts this in a background thread when it opens
-    (the session notebook starts it earlier, while the session opens)."""
-    if _WARMED.is_set():
-        return
-    _WARMED.set()
-    from ..themes import suggest_themes as suggest
-
-    texts = ("Disk alert came late", "Disk alert was noisy", "Runbook was stale")
-    suggest([Item(id=f"i-{n}", section="went_well", text=t) for n, t in enumerate(texts, 1)])
-
-
-def _short(text: str, width: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def _set_options(widget: Any, options: list[tuple[str, str]]) -> None:
-    """Replace a selection widget's options only when they changed, keeping the selection."""
-    new = tuple(options)
-    if tuple(widget.options) == new:
-        return
-    values = {value for _, value in new}
-    if isinstance(widget, w.SelectMultiple):
-        kept = tuple(v for v in widget.value if v in values)
-        widget.options = new
-        widget.value = kept
-        return
-    previous = widget.value
-    widget.options = new
-    if previous in values:
-        widget.value = previous
 
 
 class SessionApp(w.VBox):  # type: ignore[misc]
@@ -122,7 +77,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.suggester = suggester
         self.report_dir = str(report_dir or session.folder)
         self.live_interval = live_interval
-        if suggester is suggest_themes and not _WARMED.is_set():  # warm it while people read
+        if suggester is suggest_themes and not warmed():  # warm it while people read
             threading.Thread(target=warm_suggester, daemon=True, name="pm-warm").start()
         self.seat: Seat | None = None
         self.denied = ""
@@ -443,7 +398,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         items = self.session.state.items
         rows = [
             f"<li><b>{_h(label)}</b>: "
-            + "; ".join(_h(_short(items[i].text, 40)) for i in ids if i in items)
+            + "; ".join(_h(short(items[i].text, 40)) for i in ids if i in items)
             + "</li>"
             for label, ids in self.suggested
         ]
@@ -575,7 +530,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
     def _render_board(self) -> None:
         """The board slot: the one place that draws the board (swap it for another view)."""
         view = board_view(self.session.state, self.by)
-        _set_options(self.highlight, [("nobody", ""), *[(m, m) for m in view.names]])
+        set_options(self.highlight, [("nobody", ""), *[(m, m) for m in view.names]])
         self.board.value = board_html(view, self.highlight.value)
 
     def refresh(self) -> None:
@@ -586,16 +541,16 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.agenda.value = agenda_html(session, status)
         self._render_board()
         visible = [i for i in state.items.values() if state.can_see(i.id, self.by)]
-        items = [(f"{i.id}: {_short(i.text)}", i.id) for i in visible]
-        _set_options(self.item_choice, items)
-        _set_options(self.vote_item, items)
-        _set_options(self.theme_items, items)
+        items = [(f"{i.id}: {short(i.text)}", i.id) for i in visible]
+        set_options(self.item_choice, items)
+        set_options(self.vote_item, items)
+        set_options(self.theme_items, items)
         themes = [(f"{t.label} ({t.id})", t.id) for t in state.themes.values()]
-        _set_options(self.theme_choice, themes)
-        _set_options(self.merge_choice, themes)
-        _set_options(self.action_theme, [("none", ""), *themes])
-        actions = [(f"{a.id}: {_short(a.title, 40)}", a.id) for a in state.actions.values()]
-        _set_options(self.action_choice, [("New action", ""), *actions])
+        set_options(self.theme_choice, themes)
+        set_options(self.merge_choice, themes)
+        set_options(self.action_theme, [("none", ""), *themes])
+        actions = [(f"{a.id}: {short(a.title, 40)}", a.id) for a in state.actions.values()]
+        set_options(self.action_choice, [("New action", ""), *actions])
         self.allow_votes.value = state.allow_votes_any_phase
         self.auto_advance.value = state.auto_advance
         self.reveal_button.disabled = not state.private

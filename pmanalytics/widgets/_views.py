@@ -6,9 +6,18 @@ The facts, themes, actions and wrap-up panels render the report's view model
 
 from __future__ import annotations
 
-from .._html import Markup, escape, html_paragraphs, html_table
+from dataclasses import replace
+
+from .._html import Markup, escape
 from .._model import PostMortem
-from ..report import ReportData, actions_fragment, report_data, themes_fragment
+from ..report import (
+    ReportData,
+    TimelineRow,
+    actions_fragment,
+    facts_fragment,
+    report_data,
+    themes_fragment,
+)
 from ..session import PRIME_DIRECTIVE, BoardView, PhaseStatus, Session, facts_timeline
 
 __all__ = [
@@ -129,30 +138,18 @@ def facts_html(pm: PostMortem) -> str:
     (True, True)
     """
     data = report_data(pm)
-    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in data.facts)
-    parts = [
-        f'{_CSS}<h3>{escape(data.title)}</h3><dl class="pm-facts">{facts}</dl>',
-        "<h4>What happened</h4>",
-        html_paragraphs(data.summary) or "<p class='pm-meta'>Not written yet.</p>",
-        "<h4>Impact</h4>",
-        html_paragraphs(data.impact) or "<p class='pm-meta'>Not written yet.</p>",
-        "<h4>Timeline</h4>",
-    ]
-    rows = [
-        (
+    rows = tuple(
+        TimelineRow(
             Markup(f'<span class="pm-flag" title="time not read">⚑ {escape(r.at)}</span>')
             if r.flagged
             else r.at,
             r.kind,
-            r.html,
+            r.html,  # already safe HTML: the table passes it through
         )
         for r in facts_timeline(pm)
-    ]
-    if rows:
-        parts.append(html_table(rows, ["time", "kind", "what happened"], css_class="pm-table"))
-    else:
-        parts.append("<p class='pm-meta'>No timeline yet.</p>")
-    return "".join(parts)
+    )
+    trusted = replace(data, timeline=rows)
+    return f"{_CSS}<h3>{escape(data.title)}</h3>{facts_fragment(trusted, level=4)}"
 
 
 def board_html(view: BoardView, highlight: str = "") -> str:
