@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup lab dashboard test lint typecheck unit docs package clean
+.PHONY: setup lab dashboard session test lint typecheck unit docs package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ AS_OF ?= $(if $(filter data/sample,$(DATA)),2026-10-31,)
 dashboard: setup
 	$(BIN)/python -m pmanalytics dashboard serve $(DATA) --port=$(DASHBOARD_PORT) \
 		$(if $(AS_OF),--as-of=$(AS_OF),)
+
+# A review with the team: one personal join link per person, printed (Ctrl-C to stop).
+#   make session POSTMORTEM="reviews/PM2024-001 - Nodes.md" PARTICIPANTS=ana,bo MINUTES=45
+SESSION_PORT ?= 8866
+session: setup
+	$(BIN)/pmanalytics session serve "$(POSTMORTEM)" --port=$(SESSION_PORT) \
+		$(if $(PARTICIPANTS),--participants="$(PARTICIPANTS)") \
+		$(if $(FACILITATOR),--facilitator="$(FACILITATOR)") $(if $(MINUTES),--minutes=$(MINUTES))
 
 LINTED := pmanalytics tests benchmarks data docs/hooks.py .ci/check_package.py
 lint: setup

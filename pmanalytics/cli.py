@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     from .dashboard.serve import register as register_dashboard  # dashboard serve
 
     register_dashboard(commands)
+    from .session.serve import register as register_session  # session serve
+
+    register_session(commands)
     return parser
 
 

@@ -101,8 +101,10 @@ def test_every_change_is_an_event_with_time_and_actor(session, clock):
 
 def test_participants_edit_and_remove_only_their_own_items(session):
     item = session.add_item("went_well", "Rollback was quick", by="Ana Silva").data.item_id
-    with pytest.raises(NotAllowedError, match="'Bo Li' cannot change item 'i-1' by 'Ana Silva'"):
+    # the message never names the author (the note may be anonymous)
+    with pytest.raises(NotAllowedError, match="'Bo Li' cannot change item 'i-1'") as refused:
         session.edit_item(item, "changed", by="Bo Li")
+    assert "Ana" not in str(refused.value)
     with pytest.raises(NotAllowedError):
         session.remove_item(item, by="Bo Li")
     session.edit_item(item, "Rollback took 4 minutes", by="Ana Silva")
@@ -185,8 +187,9 @@ def test_themes_group_rename_merge_split_and_move(session):
 def test_undo_removes_the_last_change_and_is_itself_an_event(session):
     first = session.add_item("went_well", "One", by="Ana Silva").data.item_id
     second = session.add_item("went_well", "Two", by="Bo Li").data.item_id
-    with pytest.raises(NotAllowedError, match="cannot undo item_added by 'Bo Li'"):
+    with pytest.raises(NotAllowedError, match=r"cannot undo the last change \(item_added\)") as no:
         session.undo(by="Ana Silva")
+    assert "Bo" not in str(no.value)
     undo = session.undo(by="Bo Li")
     assert undo.kind == "undone" and undo.data.seq == 3
     assert list(session.state.items) == [first]

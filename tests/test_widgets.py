@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import pmanalytics as pm
-from pmanalytics.session import Session
+from pmanalytics.session import Session, SessionSettings
 from pmanalytics.widgets import SessionApp
 
 
@@ -29,8 +29,13 @@ def clock() -> Clock:
 def app(tmp_path, clock) -> SessionApp:
     source = pm.read("data/handwritten/2025-06-14-payment-gateway-tls-expiry.md")
     source = source.model_copy(update={"items": (), "themes": (), "actions": ()})
-    session = Session.create(
-        source, tmp_path, participants=["Ana", "Bo"], facilitator="Cy", clock=clock
+    session = Session.create(  # one person drives for everyone: no private reflection
+        source,
+        tmp_path,
+        participants=["Ana", "Bo"],
+        facilitator="Cy",
+        clock=clock,
+        settings=SessionSettings(private_reflection=False),
     )
     return SessionApp(session)
 
@@ -97,9 +102,18 @@ def test_add_edit_remove_items_on_the_board(app):
 
 def test_blame_wording_is_nudged_not_blocked(app):
     advance_to(app, "individual_reflection")
-    add(app, "Ana", "Bo forgot to renew the certificate")
-    assert "nudge" in app.message.value and "systems and processes" in app.message.value
-    assert "⚠ reframe" in app.board.value
+    app.actor.value = "Ana"
+    app.item_text.value = "Bo forgot to renew the certificate"
+    # the nudge shows while writing, before anything is posted (issue 11: it came after)
+    assert "Before you post" in app.nudge.value and "systems and processes" in app.nudge.value
+    assert app.add_item_button.description == "Post anyway" and not app.session.state.items
+    app.item_text.value = "Renewal depended on someone remembering"
+    assert app.nudge.value == "" and app.add_item_button.description == "Add item"
+    add(app, "Ana", "Bo forgot to renew the certificate")  # posting anyway is allowed
+    assert "⚠ reframe" in app.board.value  # shown to its author
+    app.actor.value = "Bo"
+    app._render_board()
+    assert "⚠ reframe" not in app.board.value  # not to everyone else
 
 
 def test_highlight_marks_a_participants_items(app):

@@ -147,7 +147,9 @@ def _span(started: pd.Series, freq: metrics.Freq) -> tuple[pd.Timestamp, ...]:
     started = started.dropna()
     if not len(started):
         return ()
-    ends = pd.DataFrame({"started_at": [started.min(), started.max()]})
+    ends = pd.DataFrame(
+        {"started_at": pd.Series([started.min(), started.max()], dtype=started.dtype)}
+    )
     return tuple(metrics.incident_counts(ends, freq)["period"])
 
 
@@ -155,8 +157,8 @@ def _whole_range(matrix: pd.DataFrame, span: tuple[pd.Timestamp, ...], freq: str
     """The heatmap with a column for every period of ``span``, labelled by period."""
     if matrix.empty:
         return matrix
-    matrix = matrix.set_axis(pd.to_datetime(matrix.columns), axis="columns")
-    matrix = matrix.reindex(columns=pd.DatetimeIndex(span), fill_value=0)
+    keys = [f"{p:%Y-%m-%d}" if freq == "week" else f"{p:%Y-%m}" for p in span]  # its columns
+    matrix = matrix.reindex(columns=keys, fill_value=0)
     return matrix.set_axis(plots.period_labels(span, freq), axis="columns")
 
 

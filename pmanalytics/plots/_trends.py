@@ -183,7 +183,7 @@ def incident_trend(
     colours = colours or severity_colours(severities)
     table = counts.pivot_table(
         index="period", columns="severity", values="incidents", aggfunc="sum", fill_value=0
-    ).reindex(index=pd.DatetimeIndex(span), fill_value=0)
+    ).reindex(index=pd.DatetimeIndex(span, dtype="datetime64[us]"), fill_value=0)
     for severity in severities:
         figure.add_bar(
             x=labels,

@@ -25,34 +25,45 @@ Examples
 2
 """
 
-from ._session import PhaseStatus, Session, ThemeSummary, WrapUp, journal_path
-from .errors import (
-    JournalError,
-    NotAllowedError,
-    RuleError,
-    SessionError,
-    SessionWarning,
-    TemplateError,
-    UnknownIdError,
-    VoteBudgetError,
-    VotingClosedError,
-)
-from .events import EVENT_KINDS, Event, EventBase, make_event, parse_event
-from .fold import apply, fold, start
-from .grouping import SuggestedTheme, ThemeSuggester
-from .journal import Journal
-from .rules import PRIORITIES, BlameWarning, blame_warnings, missing_plan
-from .state import SessionSettings, SessionState, Setup
-from .templates import (
-    DEFAULT_TEMPLATE,
-    PHASES,
-    PRIME_DIRECTIVE,
-    PhaseSpec,
-    SectionSpec,
-    Template,
-    load_template,
-    template_from_dict,
-)
+from typing import TYPE_CHECKING
+
+from .._lazy import exports
+
+if TYPE_CHECKING:  # imported on first use (see __getattr__): `pmanalytics --help` stays fast
+    from ._session import PhaseStatus, Session, ThemeSummary, VotedNote, WrapUp, journal_path
+    from .analytics import SESSION_SCHEMA, session_tables
+    from .errors import (
+        JournalError,
+        NotAllowedError,
+        RuleError,
+        SessionError,
+        SessionWarning,
+        TemplateError,
+        UnknownIdError,
+        VoteBudgetError,
+        VotingClosedError,
+    )
+    from .events import EVENT_KINDS, Event, EventBase, make_event, parse_event
+    from .facts import FactRow, facts_timeline, render_inline
+    from .fold import apply, fold, start
+    from .grouping import SuggestedTheme, ThemeSuggester
+    from .identity import issue_keys, keys_path, who
+    from .journal import Journal
+    from .rules import PRIORITIES, BlameWarning, blame_warnings, missing_plan
+    from .seat import Seat
+    from .state import SessionSettings, SessionState, Setup
+    from .templates import (
+        DEFAULT_TEMPLATE,
+        PHASES,
+        PRIME_DIRECTIVE,
+        PhaseSpec,
+        SectionSpec,
+        Template,
+        fit_agenda,
+        load_template,
+        template_from_dict,
+    )
+    from .view import BoardView, CardView, board_view
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -60,15 +71,20 @@ __all__ = [
     "PHASES",
     "PRIME_DIRECTIVE",
     "PRIORITIES",
+    "SESSION_SCHEMA",
     "BlameWarning",
+    "BoardView",
+    "CardView",
     "Event",
     "EventBase",
+    "FactRow",
     "Journal",
     "JournalError",
     "NotAllowedError",
     "PhaseSpec",
     "PhaseStatus",
     "RuleError",
+    "Seat",
     "SectionSpec",
     "Session",
     "SessionError",
@@ -83,16 +99,72 @@ __all__ = [
     "ThemeSummary",
     "UnknownIdError",
     "VoteBudgetError",
+    "VotedNote",
     "VotingClosedError",
     "WrapUp",
     "apply",
     "blame_warnings",
+    "board_view",
+    "facts_timeline",
+    "fit_agenda",
     "fold",
+    "issue_keys",
     "journal_path",
+    "keys_path",
     "load_template",
     "make_event",
     "missing_plan",
     "parse_event",
+    "render_inline",
+    "session_tables",
     "start",
     "template_from_dict",
+    "who",
 ]
+
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "._session": [
+            "PhaseStatus",
+            "Session",
+            "ThemeSummary",
+            "VotedNote",
+            "WrapUp",
+            "journal_path",
+        ],
+        ".analytics": ["SESSION_SCHEMA", "session_tables"],
+        ".errors": [
+            "JournalError",
+            "NotAllowedError",
+            "RuleError",
+            "SessionError",
+            "SessionWarning",
+            "TemplateError",
+            "UnknownIdError",
+            "VoteBudgetError",
+            "VotingClosedError",
+        ],
+        ".events": ["EVENT_KINDS", "Event", "EventBase", "make_event", "parse_event"],
+        ".facts": ["FactRow", "facts_timeline", "render_inline"],
+        ".fold": ["apply", "fold", "start"],
+        ".grouping": ["SuggestedTheme", "ThemeSuggester"],
+        ".identity": ["issue_keys", "keys_path", "who"],
+        ".journal": ["Journal"],
+        ".rules": ["PRIORITIES", "BlameWarning", "blame_warnings", "missing_plan"],
+        ".seat": ["Seat"],
+        ".state": ["SessionSettings", "SessionState", "Setup"],
+        ".templates": [
+            "DEFAULT_TEMPLATE",
+            "PHASES",
+            "PRIME_DIRECTIVE",
+            "PhaseSpec",
+            "SectionSpec",
+            "Template",
+            "fit_agenda",
+            "load_template",
+            "template_from_dict",
+        ],
+        ".view": ["BoardView", "CardView", "board_view"],
+    },
+)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -15,9 +12,9 @@ from pydantic import ValidationError
 
 from .._errors import PMError
 from .._files import write
-from .._model import Action, Participant, PostMortem, describe_validation_error
+from .._model import Participant, PostMortem, describe_validation_error
 from .._validate import check_bool, check_int, user_date
-from .errors import RuleError, SessionError, SessionWarning
+from .errors import NotAllowedError, RuleError, SessionError, SessionWarning
 from .events import (
     ActionAdded,
     ActionEdited,
@@ -27,7 +24,9 @@ from .events import (
     ItemEdited,
     ItemMoved,
     ItemRemoved,
+    ItemsRevealed,
     PhaseEnded,
+    PhaseExtended,
     PhaseStarted,
     SessionCreated,
     SettingsChanged,
@@ -39,14 +38,33 @@ from .events import (
     VoteCast,
     VoteWithdrawn,
 )
-from .fold import apply, fold, start
+from .fold import apply, collector_paused, fold, start
 from .grouping import SuggestedTheme, ThemeSuggester
+from .identity import has_keys, issue_keys, who
 from .journal import Journal
-from .rules import ACTION_FIELDS, check_merge, missing_plan, next_phase_move, previous_phase_move
+from .results import (
+    PhaseStatus,
+    ThemeSummary,
+    VotedNote,
+    WrapUp,
+    theme_summaries,
+    to_postmortem,
+    wrap_up,
+)
+from .rules import (
+    ACTION_FIELDS,
+    BlameWarning,
+    auto_advance_due,
+    check_merge,
+    next_phase_move,
+    nudges,
+    previous_phase_move,
+)
+from .seat import Seat
 from .state import SessionSettings, SessionState
-from .templates import DEFAULT_TEMPLATE, Template, load_template
+from .templates import DEFAULT_TEMPLATE, Template, fit_agenda, load_template
 
-__all__ = ["PhaseStatus", "Session", "ThemeSummary", "WrapUp", "journal_path"]
+__all__ = ["PhaseStatus", "Session", "ThemeSummary", "VotedNote", "WrapUp", "journal_path"]
 
 Clock = Callable[[], datetime]
 E = TypeVar("E", bound=EventBase)
@@ -65,38 +83,6 @@ def journal_path(folder: str | Path, postmortem_id: str) -> Path:
     '2024-03-01-api-outage.session.jsonl'
     """
     return Path(folder) / f"{postmortem_id}.session.jsonl"
-
-
-@dataclass(frozen=True)
-class PhaseStatus:
-    """Where the session is: the current phase, its time box and the time left (seconds)."""
-
-    phase: str | None
-    title: str
-    index: int  # 0-based position among the phases; -1 before the start
-    minutes: int
-    elapsed: float
-    remaining: float
-    overrun: bool
-
-
-@dataclass(frozen=True)
-class ThemeSummary:
-    """A theme with its derived votes and items, for wrap-up and reports."""
-
-    id: str
-    label: str
-    votes: int
-    item_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class WrapUp:
-    """The wrap-up: themes by votes, the actions, and those lacking an owner or a due date."""
-
-    top_themes: tuple[ThemeSummary, ...]
-    actions: tuple[Action, ...]
-    unplanned: tuple[tuple[Action, tuple[str, ...]], ...]
 
 
 def _names(values: Sequence[str | Participant]) -> list[str]:
@@ -173,6 +159,8 @@ class Session:
         elif not isinstance(template, Template):
             template = load_template(template)
         template = template.with_time_boxes(settings.time_boxes)
+        if settings.minutes is not None:
+            template, _ = fit_agenda(template, settings.minutes)
         if facilitator is None:
             chosen = [p.name for p in postmortem.participants if p.role == "facilitator"]
             facilitator = postmortem.review.facilitator or (chosen[0] if chosen else None)
@@ -194,6 +182,7 @@ class Session:
                 "votes_per_participant": votes,
                 "anonymous": bool(settings.anonymous),
                 "allow_votes_any_phase": bool(settings.allow_votes_any_phase),
+                "private_reflection": bool(settings.private_reflection),
             },
             "template": template.to_dict(),
         }
@@ -223,7 +212,7 @@ class Session:
         events = journal.read_new()
         if not events or not isinstance(events[0], SessionCreated):
             raise SessionError(f"{journal.path}: does not start with a session_created event")
-        with _collector_paused():
+        with collector_paused():
             state = fold(start(events[0]), events[1:])
         return cls(journal, state, events, clock)
 
@@ -271,6 +260,41 @@ class Session:
     def events(self) -> tuple[Event, ...]:
         """Every event so far, in journal order (undone ones and the undos included)."""
         return tuple(self._events)
+
+    @property
+    def id(self) -> str:
+        """The session's id: its ``session_created`` event's id."""
+        return self._state.created.id
+
+    # ---------------------------------------------------------------- identity
+
+    def issue_keys(self, secret: bytes) -> dict[str, str]:
+        """Each member's secret key (for their join link); only hashes are stored.
+
+        The same ``secret`` gives the same keys, so serving the session again prints the
+        same links. See :mod:`pmanalytics.session.identity`.
+        """
+        return issue_keys(
+            self.path, self.id, self.members, facilitator=self.facilitator, secret=secret
+        )
+
+    @property
+    def needs_keys(self) -> bool:
+        """Whether acting in this session needs a key (it was served with join links)."""
+        return has_keys(self.path)
+
+    def seat(self, key: str) -> Seat:
+        """The seat of whoever holds ``key``; :class:`NotAllowedError` for any other key."""
+        return Seat(self, who(self.path, key))
+
+    def seat_local(self, name: str) -> Seat:
+        """A member's seat without a key: only for a session not served with keys (one
+        person driving the notebook); :class:`NotAllowedError` otherwise."""
+        if self.needs_keys:
+            raise NotAllowedError("this session needs the personal link's key to act in it")
+        if name not in self.members:
+            raise NotAllowedError(f"{name!r} is not in this session")
+        return Seat(self, name)
 
     def now(self) -> datetime:
         """The session clock's current time."""
@@ -340,13 +364,32 @@ class Session:
 
     # ---------------------------------------------------------------- items
 
-    def add_item(self, section: str, text: str, *, by: str) -> ItemAdded:
-        """Add an item to a template section; its id is ``event.data.item_id``."""
-        return self._commit(
-            ItemAdded,
-            by,
-            lambda s: {"item_id": s.next_id("i"), "section": section, "text": text},
-        )
+    def add_item(self, section: str, text: str, *, by: str, anonymous: bool = False) -> ItemAdded:
+        """Add an item to a template section; its id is ``event.data.item_id``.
+
+        ``anonymous`` posts it anonymously: its author appears in no view, report or saved
+        file (the journal keeps the author, so they can still edit or remove it). During
+        individual reflection, the note stays private to its author until it is revealed.
+        """
+        check_bool("anonymous", anonymous, error=RuleError)
+        data: dict[str, Any] = {"section": section, "text": text}
+        if anonymous:
+            data["anonymous"] = True
+        return self._commit(ItemAdded, by, lambda s: {"item_id": s.next_id("i"), **data})
+
+    def check_draft(self, text: str) -> tuple[BlameWarning, ...]:
+        """Blameless-language nudges for a note being written, before it is posted.
+
+        A nudge, never a block: the author may reword it or post it anyway.
+        """
+        return nudges(text if isinstance(text, str) else "", self.members)
+
+    def reveal(self, *, by: str) -> ItemsRevealed:
+        """Show everyone the notes written privately in individual reflection (facilitator).
+
+        Starting any later phase reveals them too.
+        """
+        return self._commit(ItemsRevealed, by, lambda s: {})
 
     def edit_item(self, item_id: str, text: str, *, by: str) -> ItemEdited:
         """Change an item's text (its author or the facilitator)."""
@@ -449,14 +492,23 @@ class Session:
         priority: str | None = None,
         kind: str | None = None,
         theme_id: str | None = None,
+        status: str | None = None,
+        link: str | None = None,
     ) -> ActionAdded:
-        """Add an action; its id is ``event.data.action_id``."""
+        """Add an action; its id is ``event.data.action_id``.
+
+        ``kind`` is prevent, mitigate, detect, process or other; ``status`` defaults to
+        open; ``link`` is a ticket's address or key.
+        """
         fields = {"title": title, "owner": owner, "due": _due(due), "priority": priority}
-        fields.update({"kind": kind, "theme_id": theme_id})
+        fields.update({"kind": kind, "theme_id": theme_id, "link": link})
+        if status is not None:
+            fields["status"] = status
         return self._commit(ActionAdded, by, lambda s: {"action_id": s.next_id("a"), **fields})
 
     def edit_action(self, action_id: str, *, by: str, **changes: Any) -> ActionEdited:
-        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status.
+        """Change some fields of an action: title, owner, due, priority, kind, theme_id, status,
+        link.
 
         Closing it (status ``done`` or ``wont_do``) records when (``completed_at``);
         reopening it clears that.
@@ -477,6 +529,26 @@ class Session:
     def end_phase(self, *, by: str) -> PhaseEnded:
         """End the running phase; ending the wrap-up ends the session and saves the file."""
         return self._commit(PhaseEnded, by, lambda s: {"phase": s.phase})
+
+    def extend_phase(self, minutes: int = 2, *, by: str) -> PhaseExtended:
+        """Give the running phase ``minutes`` more (facilitator only): the "+2 min" button."""
+        check_int("minutes", minutes, minimum=-600, maximum=600, error=RuleError)
+        return self._commit(PhaseExtended, by, lambda s: {"phase": s.phase, "minutes": minutes})
+
+    def set_auto_advance(self, on: bool = True, *, by: str) -> SettingsChanged:
+        """Start the next phase when a time box runs out (facilitator only).
+
+        The facilitator's app calls :meth:`advance_if_due` as the clock ticks.
+        """
+        check_bool("on", on, error=RuleError)
+        return self._commit(SettingsChanged, by, lambda s: {"auto_advance": on})
+
+    def advance_if_due(self, *, by: str, now: datetime | None = None) -> Event | None:
+        """Start the next phase if auto-advance is on and the time box has run out."""
+        status = self.phase_status(now)
+        if not auto_advance_due(self._state.auto_advance, status.phase, status.overrun):
+            return None
+        return self.next_phase(by=by)
 
     def _phase_keys(self) -> tuple[tuple[str, ...], str | None, str | None]:
         state = self._state
@@ -504,12 +576,11 @@ class Session:
             title = "Ended" if state.ended_at else "Not started"
             return PhaseStatus(None, title, -1, 0, 0.0, 0.0, False)
         spec = self.template.phase(state.phase)
+        minutes = state.phase_minutes(spec.key)
         elapsed = ((now or self._clock()) - state.phase_started_at).total_seconds()
-        remaining = spec.minutes * 60 - elapsed
+        remaining = minutes * 60 - elapsed
         index = [p.key for p in self.template.phases].index(spec.key)
-        return PhaseStatus(
-            spec.key, spec.title, index, spec.minutes, elapsed, remaining, remaining < 0
-        )
+        return PhaseStatus(spec.key, spec.title, index, minutes, elapsed, remaining, remaining < 0)
 
     # ---------------------------------------------------------------- undo
 
@@ -528,61 +599,16 @@ class Session:
 
     def theme_summaries(self) -> tuple[ThemeSummary, ...]:
         """Every theme with its votes and items, most votes first (then oldest first)."""
-        state = self._state
-        themes = [
-            ThemeSummary(
-                t.id, t.label, state.theme_votes(t.id), tuple(i.id for i in state.theme_items(t.id))
-            )
-            for t in state.themes.values()
-        ]
-        return tuple(sorted(themes, key=lambda t: -t.votes))
+        return theme_summaries(self._state)
 
     def wrap_up(self, top: int = 5) -> WrapUp:
-        """Top themes by votes, the actions, and the actions lacking an owner or a due date."""
-        check_int("top", top, minimum=0, error=SessionError)
-        actions = tuple(self._state.actions.values())
-        unplanned = tuple(
-            (a, missing) for a in actions if (missing := missing_plan(a.owner, a.due, a.status))
-        )
-        return WrapUp(self.theme_summaries()[:top], actions, unplanned)
+        """Top themes by votes, the voted notes without a theme (most votes first), the
+        actions, and the actions lacking an owner or a due date."""
+        return wrap_up(self._state, top)
 
     def to_postmortem(self) -> PostMortem:
         """The post-mortem with the session's items, votes, themes, actions and review."""
-        state = self._state
-        base = state.postmortem
-        older = state.setup.base_item_ids
-        items = [
-            item.model_copy(update={"author": None})
-            if state.anonymous and item.id not in older
-            else item
-            for item in state.items.values()
-        ]
-        ranks = {t.id: rank for rank, t in enumerate(self.theme_summaries(), start=1)}
-        themes = [t.model_copy(update={"rank": ranks[t.id]}) for t in state.themes.values()]
-        participants = list(base.participants)
-        known = {p.name for p in participants}
-        for name in state.members:
-            if name not in known:
-                role = "facilitator" if name == state.facilitator else "participant"
-                participants.append(Participant(name=name, role=role))
-        begin = state.started_at or state.created.at
-        end = state.ended_at or state.last_at
-        review = base.review.model_copy(
-            update={
-                "held_on": begin.astimezone().date(),  # the day where the session ran
-                "facilitator": state.facilitator,
-                "duration_minutes": max(0, round((end - begin).total_seconds() / 60)),
-            }
-        )
-        status = base.status
-        if state.ended_at and status != "closed":
-            status = "reviewed"
-        elif status == "draft":
-            status = "in_review"
-        data = base.model_dump()
-        data.update(items=items, themes=themes, actions=list(state.actions.values()))
-        data.update(participants=participants, review=review, status=status)
-        return PostMortem.model_validate(data)
+        return to_postmortem(self._state)
 
     def save(self, folder: str | Path | None = None) -> Path:
         """Write the post-mortem atomically as its canonical file (default: beside the journal)."""
@@ -599,24 +625,6 @@ class Session:
             f"themes={len(state.themes)}, actions={len(state.actions)}, "
             f"events={len(self._events)})"
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a journal is replayed.
-
-    The fold keeps thousands of new, acyclic objects (events, items); reference counting
-    frees everything else. Left on, the collector would re-scan the growing heap every
-    few hundred events, which doubles the time a long journal takes to open.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _due(value: date | str | None) -> date | None:

@@ -33,7 +33,9 @@ __all__ = [
     "ItemEdited",
     "ItemMoved",
     "ItemRemoved",
+    "ItemsRevealed",
     "PhaseEnded",
+    "PhaseExtended",
     "PhaseStarted",
     "SessionCreated",
     "SettingsChanged",
@@ -76,6 +78,7 @@ class CreatedSettings(_Data):
     votes_per_participant: int
     anonymous: StrictBool = False
     allow_votes_any_phase: StrictBool = False
+    private_reflection: StrictBool = False  # journals from before it was a setting: off
 
 
 class SessionCreatedData(_Data):
@@ -92,6 +95,7 @@ class ItemAddedData(_Data):
     item_id: str
     section: str
     text: str
+    anonymous: StrictBool = False  # posted anonymously: the author appears in no output
 
 
 class ItemEditedData(_Data):
@@ -144,6 +148,7 @@ class ActionFields(_Data):
     kind: str | None = None
     theme_id: str | None = None
     status: str | None = None
+    link: str | None = None
 
     def changes(self) -> dict[str, Any]:
         """The fields this event sets (given explicitly, ``None`` included)."""
@@ -163,7 +168,19 @@ class PhaseData(_Data):
 
 
 class SettingsData(_Data):
-    allow_votes_any_phase: StrictBool
+    """Settings the facilitator changes; only those given change."""
+
+    allow_votes_any_phase: StrictBool | None = None
+    auto_advance: StrictBool | None = None
+
+
+class PhaseExtendedData(_Data):
+    phase: str
+    minutes: int = Field(ge=-600, le=600)
+
+
+class RevealData(_Data):
+    """The private notes of individual reflection are shown to everyone."""
 
 
 class UndoneData(_Data):
@@ -289,6 +306,16 @@ class SettingsChanged(EventBase):
     data: SettingsData
 
 
+class PhaseExtended(EventBase):
+    kind: Literal["phase_extended"] = "phase_extended"
+    data: PhaseExtendedData
+
+
+class ItemsRevealed(EventBase):
+    kind: Literal["items_revealed"] = "items_revealed"
+    data: RevealData
+
+
 class Undone(EventBase):
     kind: Literal["undone"] = "undone"
     data: UndoneData
@@ -311,6 +338,8 @@ _CLASSES: tuple[type[EventBase], ...] = (
     PhaseStarted,
     PhaseEnded,
     SettingsChanged,
+    PhaseExtended,
+    ItemsRevealed,
     Undone,
 )
 
@@ -332,6 +361,8 @@ Event = Annotated[
     | PhaseStarted
     | PhaseEnded
     | SettingsChanged
+    | PhaseExtended
+    | ItemsRevealed
     | Undone,
     Field(discriminator="kind"),
 ]

@@ -28,7 +28,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +45,9 @@ from .events import (
     ItemEdited,
     ItemMoved,
     ItemRemoved,
+    ItemsRevealed,
     PhaseEnded,
+    PhaseExtended,
     PhaseStarted,
     SessionCreated,
     SettingsChanged,
@@ -65,12 +69,15 @@ from .rules import (
     check_owner,
     check_split,
     check_text,
+    check_visible,
     check_vote_budget,
     check_voting_open,
+    is_private_note,
+    reveals,
 )
 from .state import SessionState, Setup
 
-__all__ = ["apply", "fold", "start"]
+__all__ = ["apply", "collector_paused", "fold", "start"]
 
 Changes = dict[str, Any]
 
@@ -128,8 +135,8 @@ def _undo(state: SessionState, event: Undone) -> SessionState:
             f"undone: seq must name the last change ({target.seq}), got {event.data.seq!r}"
         )
     if event.actor != target.actor and event.actor != state.facilitator:
-        raise NotAllowedError(
-            f"undone: {event.actor!r} cannot undo {target.kind} by {target.actor!r}: "
+        raise NotAllowedError(  # never names the author: the change may be anonymous
+            f"undone: {event.actor!r} cannot undo the last change ({target.kind}): "
             f"only its author or the facilitator ({state.facilitator!r}) can"
         )
     again = _initial(state.setup)  # the setup was validated once: only the events re-run
@@ -157,12 +164,28 @@ def _change(state: SessionState, e: Event) -> Changes:
             return _phase(state, e)
         case SettingsChanged():
             check_facilitator(e.actor, state.facilitator, e.kind)
-            return {"allow_votes_any_phase": e.data.allow_votes_any_phase}
+            given = e.data.model_dump(exclude_none=True)
+            if not given:
+                raise RuleError(f"{e.kind}: no setting given")
+            return given
+        case PhaseExtended():
+            check_facilitator(e.actor, state.facilitator, e.kind)
+            if e.data.phase != state.phase:
+                raise RuleError(f"{e.kind}: phase {e.data.phase!r} is not running ({state.phase})")
+            total = state.phase_minutes(e.data.phase) + e.data.minutes
+            if total < 1:
+                raise RuleError(f"{e.kind}: a time box keeps at least 1 minute, got {total}")
+            extra = state.extra_minutes.get(e.data.phase, 0) + e.data.minutes
+            return {"extra_minutes": _with(state.extra_minutes, {e.data.phase: extra})}
+        case ItemsRevealed():
+            check_facilitator(e.actor, state.facilitator, e.kind)
+            return {"private": frozenset(), "revealed": True}
     raise RuleError(f"event kind {e.kind!r} cannot be applied here")  # pragma: no cover
 
 
-def _item(state: SessionState, kind: str, item_id: str) -> Item:
+def _item(state: SessionState, kind: str, item_id: str, actor: str) -> Item:
     check_known(kind, "item", item_id, state.items)
+    check_visible(kind, item_id, state.can_see(item_id, actor))
     return state.items[item_id]
 
 
@@ -201,11 +224,16 @@ def _item_change(
             )
         except ModelError as exc:
             raise RuleError(f"{e.kind}: {exc}") from None
-        return {
+        changes: Changes = {
             "items": _with(state.items, {item.id: item}),
             "counters": _counted(state, "i", number),
         }
-    item = _item(state, e.kind, d.item_id)
+        if state.private_reflection and is_private_note(state.phase, state.revealed):
+            changes["private"] = state.private | {item.id}
+        if e.data.anonymous:
+            changes["anonymous_items"] = state.anonymous_items | {item.id}
+        return changes
+    item = _item(state, e.kind, d.item_id, e.actor)
     if isinstance(e, ItemMoved):
         if e.data.theme_id is not None:
             _theme(state, e.kind, e.data.theme_id)
@@ -215,6 +243,10 @@ def _item_change(
         edited = item.model_copy(update={"text": check_text(e.kind, "text", e.data.text)})
         return {"items": _with(state.items, {item.id: edited})}
     items = {key: one for key, one in state.items.items() if key != item.id}
+    gone = {
+        "private": state.private - {item.id},
+        "anonymous_items": state.anonymous_items - {item.id},
+    }
     votes = {
         name: {k: n for k, n in mine.items() if k != item.id} if item.id in mine else mine
         for name, mine in state.votes.items()
@@ -223,7 +255,7 @@ def _item_change(
         key: a.model_copy(update={"addresses": None}) if a.addresses == item.id else a
         for key, a in state.actions.items()
     }
-    return {"items": items, "votes": votes, "actions": actions}
+    return {"items": items, "votes": votes, "actions": actions, **gone}
 
 
 def _regroup(state: SessionState, ids: Iterable[str], theme_id: str | None) -> Mapping[str, Item]:
@@ -242,7 +274,7 @@ def _theme_change(
     if isinstance(e, ThemeCreated):
         number = check_new_id(e.kind, "t", e.data.theme_id, state.themes)
         label = check_text(e.kind, "label", e.data.label)
-        ids = [_item(state, e.kind, one).id for one in e.data.item_ids]
+        ids = [_item(state, e.kind, one, e.actor).id for one in e.data.item_ids]
         theme = Theme(id=e.data.theme_id, label=label)
         return {
             "themes": _with(state.themes, {theme.id: theme}),
@@ -269,7 +301,7 @@ def _theme_change(
         return {"themes": themes, "items": _regroup(state, ids, theme.id), "actions": actions}
     number = check_new_id(e.kind, "t", e.data.new_theme_id, state.themes)
     label = check_text(e.kind, "label", e.data.label)
-    items = [_item(state, e.kind, one) for one in e.data.item_ids]
+    items = [_item(state, e.kind, one, e.actor) for one in e.data.item_ids]
     check_split(e.kind, theme.id, items)
     new = Theme(id=e.data.new_theme_id, label=label)
     return {
@@ -280,7 +312,7 @@ def _theme_change(
 
 
 def _vote(state: SessionState, e: VoteCast | VoteWithdrawn) -> Changes:
-    item = _item(state, e.kind, e.data.item_id)
+    item = _item(state, e.kind, e.data.item_id, e.actor)
     check_voting_open(e.kind, state.phase, state.allow_votes_any_phase, state.facilitator)
     mine = dict(state.votes[e.actor])
     if isinstance(e, VoteCast):
@@ -355,7 +387,11 @@ def _phase(state: SessionState, e: PhaseStarted | PhaseEnded) -> Changes:
     check_facilitator(e.actor, state.facilitator, e.kind)
     if isinstance(e, PhaseStarted):
         phase = state.template.phase(e.data.phase or "?").key
+        shown: Changes = {}
+        if reveals([p.key for p in state.template.phases], phase):
+            shown = {"private": frozenset(), "revealed": True}
         return {
+            **shown,
             "phase": phase,
             "phase_started_at": e.at,
             "phase_log": (*_closed_log(state, e.at), (phase, e.at, None)),
@@ -370,3 +406,21 @@ def _phase(state: SessionState, e: PhaseStarted | PhaseEnded) -> Changes:
         "phase_log": _closed_log(state, e.at),
         "ended_at": e.at if state.phase == "wrap_up" else state.ended_at,
     }
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a journal is replayed.
+
+    The fold keeps thousands of new, acyclic objects (events, items); reference counting
+    frees everything else. Left on, the collector would re-scan the growing heap every
+    few hundred events, which doubles the time a long journal takes to open.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

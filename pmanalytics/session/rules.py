@@ -25,8 +25,10 @@ __all__ = [
     "ACTION_FIELDS",
     "BLAME_PHRASES",
     "PRIORITIES",
+    "PRIVATE_PHASE",
     "BlameWarning",
     "action_changes",
+    "auto_advance_due",
     "blame_warnings",
     "board_shown",
     "check_facilitator",
@@ -37,20 +39,23 @@ __all__ = [
     "check_owner",
     "check_split",
     "check_text",
+    "check_visible",
     "check_vote_budget",
     "check_voting_open",
+    "is_private_note",
     "missing_plan",
     "next_phase_move",
     "nudges",
     "panels",
     "previous_phase_move",
+    "reveals",
     "theme_votes",
 ]
 
 #: The priorities the app offers; an action may carry another (kept as written).
 PRIORITIES = ("P1", "P2", "P3")
 #: The fields of an action that the session can set or change.
-ACTION_FIELDS = ("title", "owner", "due", "priority", "kind", "theme_id", "status")
+ACTION_FIELDS = ("title", "owner", "due", "priority", "kind", "theme_id", "status", "link")
 
 _REFRAME = "Reframe it around systems and processes: what made this easy to get wrong?"
 
@@ -158,14 +163,73 @@ def check_owner(actor: str, owner: str | None, facilitator: str, item_id: str, k
     >>> check_owner("Bo", "Ana", "Cy", "i-1", "item_edited")
     Traceback (most recent call last):
     ...
-    pmanalytics.session.errors.NotAllowedError: item_edited: 'Bo' cannot change item 'i-1' ...
+    pmanalytics.session.errors.NotAllowedError: item_edited: 'Bo' cannot change item 'i-1', ...
+
+    The message never names the item's author: the note may have been posted anonymously.
     """
     if actor != facilitator and actor != owner:
-        whose = f"by {owner!r}" if owner else "without an author"
         raise NotAllowedError(
-            f"{kind}: {actor!r} cannot change item {item_id!r} {whose}: participants change "
-            f"only their own items (the facilitator, {facilitator!r}, may change any)"
+            f"{kind}: {actor!r} cannot change item {item_id!r}, which is not theirs: "
+            f"participants change only their own items (the facilitator may change any)"
         )
+
+
+def check_visible(kind: str, item_id: str, visible: bool) -> None:
+    """A private note another person wrote is, to the actor, an item that does not exist.
+
+    Examples
+    --------
+    >>> check_visible("vote_cast", "i-3", False)
+    Traceback (most recent call last):
+    ...
+    pmanalytics.session.errors.UnknownIdError: vote_cast: item 'i-3' does not exist
+    """
+    if not visible:
+        raise UnknownIdError(f"{kind}: item {item_id!r} does not exist")
+
+
+#: The phase in which notes are written privately, and revealed once it is over.
+PRIVATE_PHASE = "individual_reflection"
+
+
+def is_private_note(phase: str | None, revealed: bool) -> bool:
+    """Whether a note added now stays private to its author: during individual reflection,
+    until the facilitator reveals the notes (or a later phase starts).
+
+    Examples
+    --------
+    >>> is_private_note("individual_reflection", False), is_private_note("group_discussion", False)
+    (True, False)
+    >>> is_private_note("individual_reflection", True)
+    False
+    """
+    return phase == PRIVATE_PHASE and not revealed
+
+
+def reveals(phases: Sequence[str], phase: str) -> bool:
+    """Whether starting ``phase`` reveals the private notes: any phase after reflection.
+
+    Examples
+    --------
+    >>> keys = ("set_the_tone", "individual_reflection", "group_discussion")
+    >>> reveals(keys, "group_discussion"), reveals(keys, "individual_reflection")
+    (True, False)
+    """
+    if PRIVATE_PHASE not in phases or phase not in phases:
+        return False
+    return phases.index(phase) > phases.index(PRIVATE_PHASE)
+
+
+def auto_advance_due(on: bool, phase: str | None, overrun: bool) -> bool:
+    """Whether the facilitator's app should start the next phase now: auto-advance is on,
+    the time box has run out, and the phase is not the wrap-up (which ends by hand).
+
+    Examples
+    --------
+    >>> auto_advance_due(True, "group_discussion", True), auto_advance_due(True, "wrap_up", True)
+    (True, False)
+    """
+    return on and overrun and phase not in (None, "wrap_up")
 
 
 def check_known(kind: str, what: str, key: Any, known: Iterable[str]) -> None:
@@ -329,7 +393,7 @@ def action_changes(kind: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     fields = dict(changes)
     if "title" in fields:
         fields["title"] = check_text(kind, "title", fields["title"])
-    for name in ("owner", "priority"):
+    for name in ("owner", "priority", "link"):
         if fields.get(name) is not None:
             value = str(fields[name]).strip()
             if "\n" in value:

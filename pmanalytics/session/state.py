@@ -28,13 +28,18 @@ Stack = tuple[Event, "Stack"] | None
 class SessionSettings:
     """Session settings; ``None`` keeps the template's value.
 
-    ``time_boxes`` maps phase keys to minutes, e.g. ``{"group_discussion": 15}``.
+    ``time_boxes`` maps phase keys to minutes, e.g. ``{"group_discussion": 15}``;
+    ``minutes`` then fits the whole agenda to a slot, scaling every time box
+    (:func:`~pmanalytics.session.templates.fit_agenda`). With ``private_reflection``,
+    notes written in individual reflection stay private to their authors until revealed.
     """
 
     votes_per_participant: int | None = None
     anonymous: bool = False
     time_boxes: dict[str, int] = field(default_factory=dict)
     allow_votes_any_phase: bool = False
+    minutes: int | None = None
+    private_reflection: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +98,11 @@ class SessionState:
     ended_at: datetime | None = None
     phase_log: tuple[tuple[str, datetime, datetime | None], ...] = ()
     counters: tuple[int, int, int] = (0, 0, 0)  # the highest i-, t- and a- numbers used
+    private: frozenset[str] = frozenset()  # notes of individual reflection not revealed yet
+    revealed: bool = False  # the facilitator revealed the private notes
+    anonymous_items: frozenset[str] = frozenset()  # notes posted anonymously
+    extra_minutes: Mapping[str, int] = field(default_factory=dict)  # "+2 min" per phase
+    auto_advance: bool = False  # the next phase starts when a time box runs out
 
     def evolve(self, changes: Mapping[str, Any]) -> SessionState:
         """A new state with ``changes``: ``dataclasses.replace`` without re-running
@@ -139,6 +149,11 @@ class SessionState:
     def anonymous(self) -> bool:
         """Whether items are saved without their author."""
         return self.setup.created.data.settings.anonymous
+
+    @property
+    def private_reflection(self) -> bool:
+        """Whether notes of individual reflection stay private until revealed."""
+        return self.setup.created.data.settings.private_reflection
 
     @property
     def votes_per_participant(self) -> int:
@@ -188,6 +203,34 @@ class SessionState:
     def theme_votes(self, theme_id: str) -> int:
         """Total votes of the items under ``theme_id``."""
         return theme_votes(self.items.values(), theme_id)
+
+    def phase_minutes(self, phase: str) -> int:
+        """A phase's time box: the template's minutes plus what the facilitator added."""
+        return self.template.phase(phase).minutes + self.extra_minutes.get(phase, 0)
+
+    def is_anonymous(self, item_id: str) -> bool:
+        """Whether ``item_id``'s author must appear in no output.
+
+        Notes posted anonymously, and every note written in a session that is anonymous
+        as a whole (not those the post-mortem already had).
+        """
+        if item_id in self.anonymous_items:
+            return True
+        return self.anonymous and item_id not in self.setup.base_item_ids
+
+    def shown_author(self, item: Item) -> str | None:
+        """The author an output may show for ``item``: ``None`` when it is anonymous."""
+        return None if self.is_anonymous(item.id) else item.author
+
+    def can_see(self, item_id: str, viewer: str | None) -> bool:
+        """Whether ``viewer`` may see the item: private notes only by their author.
+
+        ``viewer=None`` is an outsider (a saved file, a report): it sees no private note.
+        """
+        if item_id not in self.private:
+            return True
+        item = self.items.get(item_id)
+        return item is not None and viewer is not None and item.author == viewer
 
     def column(self, item: Item) -> str:
         """The board column (template section key) ``item`` shows in."""

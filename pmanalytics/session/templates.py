@@ -39,6 +39,7 @@ __all__ = [
     "PhaseSpec",
     "SectionSpec",
     "Template",
+    "fit_agenda",
     "load_template",
     "template_from_dict",
 ]
@@ -237,6 +238,45 @@ def template_from_dict(data: Mapping[str, Any]) -> Template:
         raise TemplateError(f"time_boxes: must map phase to minutes, got {boxes!r}")
     template = Template(name.strip(), sections, DEFAULT_TEMPLATE.phases, votes)
     return template.with_time_boxes(boxes)
+
+
+def fit_agenda(template: Template, minutes: int) -> tuple[Template, str]:
+    """The template with its time boxes scaled to fill a slot of ``minutes``, and how.
+
+    Every phase's time box is multiplied by ``minutes / total`` and rounded so that the
+    boxes add up to ``minutes`` exactly (largest remainders first); each keeps at least
+    one minute, so a slot needs one minute per phase or more.
+
+    Examples
+    --------
+    >>> fitted, how = fit_agenda(DEFAULT_TEMPLATE, 45)
+    >>> sum(p.minutes for p in fitted.phases), [p.minutes for p in fitted.phases]
+    (45, [3, 6, 6, 12, 5, 3, 7, 3])
+    >>> how.split(":")[0]
+    'Agenda fitted to 45 min from 75 min'
+    """
+    phases = template.phases
+    check_int("minutes", minutes, minimum=len(phases), maximum=24 * 60, error=TemplateError)
+    total = sum(p.minutes for p in phases)
+    factor = minutes / total
+    exact = [p.minutes * factor for p in phases]
+    boxes = [max(1, int(x)) for x in exact]
+    order = sorted(range(len(phases)), key=lambda i: (-(exact[i] - int(exact[i])), i))
+    step = 0
+    while sum(boxes) != minutes:
+        i = order[step % len(order)]
+        if sum(boxes) < minutes:
+            boxes[i] += 1
+        elif boxes[i] > 1:
+            boxes[i] -= 1
+        step += 1
+    fitted = template.with_time_boxes({p.key: m for p, m in zip(phases, boxes, strict=True)})
+    changes = ", ".join(f"{p.title} {p.minutes}→{m}" for p, m in zip(phases, boxes, strict=True))
+    how = (
+        f"Agenda fitted to {minutes} min from {total} min: every time box × {factor:.2f}, "
+        f"rounded to whole minutes ({changes})"
+    )
+    return fitted, how
 
 
 def load_template(path: str | Path) -> Template:

@@ -8,5 +8,6 @@ Examples
 """
 
 from ._app import SessionApp
+from ._helpers import warm_suggester
 
-__all__ = ["SessionApp"]
+__all__ = ["SessionApp", "warm_suggester"]

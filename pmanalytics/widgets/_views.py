@@ -6,10 +6,19 @@ The facts, themes, actions and wrap-up panels render the report's view model
 
 from __future__ import annotations
 
-from .._html import escape
+from dataclasses import replace
+
+from .._html import Markup, escape
 from .._model import PostMortem
-from ..report import ReportData, actions_fragment, facts_fragment, report_data, themes_fragment
-from ..session import PRIME_DIRECTIVE, PhaseStatus, Session
+from ..report import (
+    ReportData,
+    TimelineRow,
+    actions_fragment,
+    facts_fragment,
+    report_data,
+    themes_fragment,
+)
+from ..session import PRIME_DIRECTIVE, BoardView, PhaseStatus, Session, facts_timeline
 
 __all__ = [
     "actions_html",
@@ -17,6 +26,7 @@ __all__ = [
     "board_html",
     "countdown_text",
     "facts_html",
+    "overrun_cue",
     "prime_directive_html",
     "themes_html",
     "votes_html",
@@ -44,6 +54,9 @@ margin:.3rem 0;white-space:pre-wrap;font-size:.9em}
 padding:.2rem .4rem;text-align:left;vertical-align:top}
 .pm-facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.2rem 0}
 .pm-facts dt{font-weight:600}.pm-facts dd{margin:0}
+.pm-flag{color:#9a6700;font-weight:600}
+.pm-private{border-style:dashed}
+.pm-hidden{color:#57606a;font-style:italic;font-size:.85em}
 </style>"""
 
 
@@ -63,24 +76,43 @@ def countdown_text(status: PhaseStatus) -> str:
     return f"+{text} over" if status.overrun else f"{text} left"
 
 
+def overrun_cue(status: PhaseStatus) -> str:
+    """The overrun cue in words (not colour alone): ``"⏰ OVER TIME"`` once the box is exceeded.
+
+    Examples
+    --------
+    >>> from pmanalytics.session import PhaseStatus
+    >>> overrun_cue(PhaseStatus("wrap_up", "Wrap-up", 7, 5, 310.0, -10.0, True))
+    '⏰ OVER TIME'
+    """
+    return "⏰ OVER TIME" if status.overrun else ""
+
+
 def agenda_html(session: Session, status: PhaseStatus) -> str:
     """The agenda bar: every phase with its time box, the current one highlighted."""
-    parts = [_CSS, '<div class="pm-agenda">']
+    state = session.state
+    total = sum(state.phase_minutes(p.key) for p in session.template.phases)
+    parts = [_CSS, f'<div class="pm-agenda"><span class="pm-meta">Agenda · {total} min</span>']
     for index, phase in enumerate(session.template.phases):
         classes = "pm-phase"
         if index == status.index:
             classes += " pm-current"
         elif 0 <= index < status.index or (status.index < 0 and session.state.ended_at):
             classes += " pm-done"
-        parts.append(f'<span class="{classes}">{escape(phase.title)} · {phase.minutes} min</span>')
+        minutes = state.phase_minutes(phase.key)
+        parts.append(f'<span class="{classes}">{escape(phase.title)} · {minutes} min</span>')
     parts.append("</div>")
     if status.phase is None:
         parts.append(f"<div><b>{escape(status.title)}</b></div>")
     else:
         css = "pm-countdown pm-overrun" if status.overrun else "pm-countdown"
+        cue = overrun_cue(status)
+        auto = " · auto-advance on" if state.auto_advance else ""
         parts.append(
-            f"<div><b>{escape(status.title)}</b> ({status.minutes} min) "
-            f'<span class="{css}">{escape(countdown_text(status))}</span></div>'
+            f"<div><b>{escape(status.title)}</b> ({status.minutes} min{auto}) "
+            f'<span class="{css}" role="timer">{escape(countdown_text(status))}</span>'
+            + (f' <b class="pm-overrun">{escape(cue)}</b>' if cue else "")
+            + "</div>"
         )
     return "".join(parts)
 
@@ -94,7 +126,9 @@ def prime_directive_html() -> str:
 
 
 def facts_html(pm: PostMortem) -> str:
-    """The facts panel: the report's facts, what happened, impact and timeline.
+    """The facts panel: the report's facts, what happened, impact, and the timeline as
+    :func:`pmanalytics.session.facts_timeline` shows it (ordered, placeholders left out,
+    unreadable times flagged, Markdown rendered safely).
 
     Examples
     --------
@@ -104,43 +138,60 @@ def facts_html(pm: PostMortem) -> str:
     (True, True)
     """
     data = report_data(pm)
-    return f"{_CSS}<h3>{escape(data.title)}</h3>{facts_fragment(data, level=4)}"
+    rows = tuple(
+        TimelineRow(
+            Markup(f'<span class="pm-flag" title="time not read">⚑ {escape(r.at)}</span>')
+            if r.flagged
+            else r.at,
+            r.kind,
+            r.html,  # already safe HTML: the table passes it through
+        )
+        for r in facts_timeline(pm)
+    )
+    trusted = replace(data, timeline=rows)
+    return f"{_CSS}<h3>{escape(data.title)}</h3>{facts_fragment(trusted, level=4)}"
 
 
-def board_html(session: Session, highlight: str = "") -> str:
-    """The board: one column per template section; ``highlight`` marks someone's items."""
-    state = session.state
-    columns = {spec.key: spec.title for spec in session.template.sections}
-    for item in state.items.values():
-        column = state.column(item)
-        columns.setdefault(column, item.heading or column)
-    cells: dict[str, list[str]] = {key: [] for key in columns}
-    labels = {t.id: t.label for t in state.themes.values()}
-    for item in state.items.values():
-        mine = bool(highlight) and item.author == highlight and not state.anonymous
+def board_html(view: BoardView, highlight: str = "") -> str:
+    """The board as one viewer sees it (:func:`pmanalytics.session.board_view`): one column
+    per section; ``highlight`` marks a member's named notes; others' private notes counted.
+    """
+    marked = set(view.highlighted(highlight)) if highlight else set()
+    cells: dict[str, list[str]] = {key: [] for key, _ in view.columns}
+    for card in view.cards:
         meta: list[str] = []
-        if item.author and not state.anonymous:
-            meta.append(escape(item.author))
-        if item.votes:
-            meta.append(f"{item.votes} ▲")
-        if item.theme_id in labels:
-            meta.append(f"⬡ {escape(labels[item.theme_id])}")
+        if card.author:
+            meta.append(escape(card.author))
+        elif card.anonymous:
+            meta.append("anonymous")
+        if card.private:
+            meta.append("private until revealed")
+        if card.votes:
+            meta.append(f"{card.votes} ▲")
+        if card.theme:
+            meta.append(f"⬡ {escape(card.theme)}")
         warn = ""
-        nudges = state.warnings(item.id)
-        if nudges:
-            hint = " ".join(str(w) for w in nudges)
+        if card.nudges:
+            hint = " ".join(card.nudges)
             warn = f'<div class="pm-warn" title="{escape(hint)}">⚠ reframe: {escape(hint)}</div>'
-        cells[state.column(item)].append(
-            f'<div class="pm-item{" pm-hl" if mine else ""}" data-item="{escape(item.id)}">'
-            f'{escape(item.text)}<div class="pm-meta">{escape(item.id)} · {" · ".join(meta)}</div>'
+        classes = "pm-item" + (" pm-hl" if card.id in marked else "")
+        classes += " pm-private" if card.private else ""
+        cells[card.column].append(
+            f'<div class="{classes}" data-item="{escape(card.id)}">'
+            f'{escape(card.text)}<div class="pm-meta">{escape(card.id)} · {" · ".join(meta)}</div>'
             f"{warn}</div>"
         )
     body = "".join(
         f'<div class="pm-col"><h4>{escape(title)} ({len(cells[key])})</h4>'
-        f"{''.join(cells[key])}</div>"
-        for key, title in columns.items()
+        + (
+            f'<div class="pm-hidden">+ {view.hidden[key]} private note(s) by others</div>'
+            if view.hidden.get(key)
+            else ""
+        )
+        + f"{''.join(cells[key])}</div>"
+        for key, title in view.columns
     )
-    return f'{_CSS}<div class="pm-board" style="--pm-cols:{len(columns)}">{body}</div>'
+    return f'{_CSS}<div class="pm-board" style="--pm-cols:{len(view.columns)}">{body}</div>'
 
 
 def votes_html(session: Session) -> str:
@@ -192,6 +243,10 @@ def wrap_up_html(session: Session) -> str:
     themes = "".join(
         f"<li>{escape(t.label)} — {t.votes} votes, {t.items} items</li>" for t in data.themes
     )
+    voted = "".join(
+        f"<li>{escape(n.text)} — {n.votes} votes <span class='pm-meta'>(no theme)</span></li>"
+        for n in session.wrap_up().unthemed_voted
+    )
     flagged = "".join(
         f"<li>{escape(a.title)}: "
         f"<span class='pm-missing'>missing {' and '.join(a.missing)}</span></li>"
@@ -200,6 +255,7 @@ def wrap_up_html(session: Session) -> str:
     planned = len(data.actions) - len(data.unplanned)
     return (
         f"{_CSS}<h3>Themes by priority</h3><ol>{themes or '<li>No themes.</li>'}</ol>"
-        f"<h3>Actions ({planned} of {len(data.actions)} planned)</h3>{_actions(data)}"
+        + (f"<h4>Voted notes without a theme</h4><ul>{voted}</ul>" if voted else "")
+        + f"<h3>Actions ({planned} of {len(data.actions)} planned)</h3>{_actions(data)}"
         + (f"<h4>Not planned yet</h4><ul>{flagged}</ul>" if flagged else "")
     )
