@@ -35,8 +35,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         slugify,
     )
     from .corpus import Corpus, load
-    from .ingest import from_records, import_sources
-    from .ingest import read_postmortem as read
+    from .ingest import from_records, import_sources, read_postmortem as read
 
 __all__ = [
     "ACTION_KINDS",

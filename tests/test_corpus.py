@@ -16,8 +16,7 @@ import pytest
 
 import pmanalytics as pm
 from pmanalytics import Action, Item, Participant, PostMortem, Theme, TimelineEvent
-from pmanalytics.corpus import _load
-from pmanalytics.corpus import cache as corpus_cache
+from pmanalytics.corpus import _load, cache as corpus_cache
 from pmanalytics.corpus.schema import SCHEMA, TABLES, empty_frame
 
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)

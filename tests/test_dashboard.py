@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 from plotly.offline import get_plotlyjs
 
-from pmanalytics import Action, Corpus, PMError, PostMortem, plots
-from pmanalytics import metrics as m
+from pmanalytics import Action, Corpus, PMError, PostMortem, metrics as m, plots
 from pmanalytics.dashboard import (
     FIGURES,
     Dashboard,
@@ -18,8 +17,8 @@ from pmanalytics.dashboard import (
     compute,
     options,
     overdue_table,
+    serve as serve_module,
 )
-from pmanalytics.dashboard import serve as serve_module
 
 AS_OF = date(2024, 6, 30)
 

@@ -8,11 +8,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from pmanalytics import Action, Corpus, Item, PMError, PostMortem, Theme
-from pmanalytics import metrics as m
+from pmanalytics import Action, Corpus, Item, PMError, PostMortem, Theme, metrics as m
 
 
 def pm(pid, **fields):

@@ -12,8 +12,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
 
 from pmanalytics import PMError

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmanalytics import Action, Corpus, PostMortem, plots
-from pmanalytics import metrics as m
+from pmanalytics import Action, Corpus, PostMortem, metrics as m, plots
 
 AS_OF = "2024-06-30"
 

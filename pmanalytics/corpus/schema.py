@@ -181,8 +181,9 @@ def _arrow_values(column: Column, values: list[Any]) -> Any:
         return pd.array(values, dtype="Float64")
     if kind == "list":
         return pd.Series(values, dtype=object)
-    assert isinstance(kind, tuple)
-    return pd.Categorical(values, categories=list(kind))
+    if isinstance(kind, tuple):
+        return pd.Categorical(values, categories=list(kind))
+    raise ValueError(f"unknown column kind {kind!r}")
 
 
 def build_frame(table: str, columns: dict[str, list[Any]]) -> pd.DataFrame:

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ._common import DAY, check_days, cutoff, to_date
-from ._common import days as as_days
+from ._common import DAY, check_days, cutoff, days as as_days, to_date
 from .actions import action_status, status_of
 from .effectiveness import action_effectiveness, as_utc_us, linked_actions
 

@@ -25,8 +25,7 @@ from ._encoders import Encoder
 from ._errors import ThemeError, ThemeWarning
 from ._estimator import ThemeSuggester
 from ._notes import problem_notes
-from ._text import MAX_VECTOR_CHARS, count_vectorizer
-from ._text import stop_words as stop_word_list
+from ._text import MAX_VECTOR_CHARS, count_vectorizer, stop_words as stop_word_list
 
 __all__ = ["RECURRING_COLUMNS", "recurring_problems"]
 

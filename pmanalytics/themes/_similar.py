@@ -16,8 +16,7 @@ from ._boilerplate import PLACE_NAMES
 from ._corpus_words import Corpus, check_corpus, corpus_stop_words
 from ._errors import ThemeError
 from ._notes import real_incidents
-from ._text import MAX_VECTOR_CHARS, count_vectorizer
-from ._text import stop_words as stop_word_list
+from ._text import MAX_VECTOR_CHARS, count_vectorizer, stop_words as stop_word_list
 
 __all__ = ["SIMILAR_COLUMNS", "similar_incidents"]
 
