@@ -215,6 +215,7 @@ def describe_validation_error(error: ValidationError) -> str:
 
     Examples
     --------
+    >>> from pmanalytics import Item
     >>> try:
     ...     Item(id="x", section="went_well", text="ok", votes=-1)
     ... except ModelError as exc:

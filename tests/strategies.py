@@ -20,6 +20,7 @@ from pmanalytics import (
     Theme,
     TimelineEvent,
 )
+from pmanalytics._ids import file_id_problem
 
 # Unicode text without surrogates or control characters other than newline and tab,
 # with Markdown's special characters and emoji over-represented.
@@ -60,6 +61,8 @@ _FRAGMENT = st.one_of(st.text(_CHARS, min_size=1, max_size=12), _MARKDOWN_BITS)
 text = st.lists(_FRAGMENT, min_size=1, max_size=8).map("".join).map(str.strip).filter(bool)
 line = text.map(lambda s: " ".join(s.split())).filter(bool)
 slugs = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True).filter(lambda s: ".." not in s)
+#: Post-mortem ids a writer accepts as file names (no trailing dot, no reserved device name).
+file_ids = slugs.filter(lambda s: file_id_problem(s) is None)
 
 _ZONES = st.sampled_from(
     [UTC, timezone(timedelta(hours=-8)), timezone(timedelta(hours=5, minutes=30))]
@@ -153,7 +156,7 @@ def postmortems(draw: Any) -> PostMortem:
         )
     )
     return PostMortem(
-        id=draw(slugs),
+        id=draw(file_ids),
         title=draw(line),
         status=draw(st.sampled_from(POSTMORTEM_STATUSES)),
         severity=draw(st.none() | st.sampled_from(["SEV1", "SEV2", "minor"])),
