@@ -254,6 +254,8 @@ def _import(args: argparse.Namespace) -> int:
     summary = write_imported(import_sources(args.sources, section_map=section_map), args.folder)
     for problem in summary.problems:
         _say(str(problem))
+    for skipped in summary.skipped:
+        _say(f"{skipped.source}: skipped: {skipped.message}")
     _say(str(summary), error=bool(summary.problems))
     return 1 if summary.problems else 0
 

@@ -86,3 +86,21 @@ def test_section_map_file(tmp_path, capsys):
     out = tmp_path / "out2"
     assert main(["import", str(source), "--to", str(out), "--section-map", str(mapping)]) == 0
     assert pm.read(out / "doc.md").items[0].section == "lessons_learned"
+
+
+def test_import_names_every_file_it_skips(tmp_path, capsys):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "db.md").write_text("# DB down\n\n## Summary\n\nThe disk filled.\n")
+    (source / "README.md").write_text("# About this folder\n")
+    (source / "notes.csv").write_text("a,b\n1,2\n")
+    result = pm.import_sources([source])
+    assert [pm_.id for pm_ in result.postmortems] == ["db"]
+    assert result.errors == ()
+    skipped = {Path(p.source).name: p.message for p in result.skipped}
+    assert "repository document" in skipped["README.md"]
+    assert "not an export of a known format" in skipped["notes.csv"]
+    assert main(["import", str(source), "--to", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert "README.md: skipped: a repository document" in out.out + out.err
+    assert "2 file(s) skipped" in out.out + out.err

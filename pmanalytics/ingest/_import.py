@@ -58,11 +58,13 @@ class ImportSummary:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     problems: tuple[ImportProblem, ...]
+    skipped: tuple[ImportProblem, ...] = ()
 
     def __str__(self) -> str:
         return (
             f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged "
             f"post-mortem(s) in {self.folder}; {len(self.problems)} problem(s)"
+            + (f", {len(self.skipped)} file(s) skipped" if self.skipped else "")
         )
 
 
@@ -124,7 +126,9 @@ def write_imported(result: ImportResult, folder: str | os.PathLike[str]) -> Impo
         (updated if key in existing else new).append(key)
     for source, reasons in failed.items():
         problems.extend(ImportProblem(source, line, message) for line, message in reasons)
-    return ImportSummary(target, tuple(new), tuple(updated), tuple(unchanged), tuple(problems))
+    return ImportSummary(
+        target, tuple(new), tuple(updated), tuple(unchanged), tuple(problems), result.skipped
+    )
 
 
 def _plan_writes(

@@ -117,7 +117,8 @@ def read_file(
             if named:
                 return FileRead(shown, "", result)
             notes = tuple((p.line, f"skipped: {p.message}") for p in result.errors)
-            return FileRead(shown, "", ImportResult(), MarkdownReport(notes=notes))
+            skipped = ImportResult(skipped=result.errors)
+            return FileRead(shown, "", skipped, MarkdownReport(notes=notes))
         return FileRead(shown, found.key, result)
     try:
         text = read_file_text(shown, max_bytes=max_bytes)
@@ -151,8 +152,9 @@ def read_files(
     build_section_map(section_map)  # bad arguments fail before any reading
     found = discover(as_paths(paths))
     for skipped in found.skipped:  # reported, never dropped in silence
-        problem = ImportProblem(skipped.path, None, skipped.reason)
-        yield FileRead(skipped.path, "", ImportResult(errors=(problem,)))
+        problem = (ImportProblem(skipped.path, None, skipped.reason),)
+        result = ImportResult(errors=problem) if skipped.error else ImportResult(skipped=problem)
+        yield FileRead(skipped.path, "", result)
     for path, named in found.files.items():
         yield read_file(path, section_map=section_map, max_bytes=max_bytes, named=named)
 

@@ -58,6 +58,9 @@ class ImportResult:
     origins: dict[str, Origin] = field(default_factory=dict)
     followup_origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    #: Files found in a folder and deliberately not read (a repository's README, a CSV that
+    #: is no known export, a link leading outside the folder), each with the reason.
+    skipped: tuple[ImportProblem, ...] = ()
 
     def __repr__(self) -> str:
         actions = sum(len(group) for group in self.followups.values())
@@ -107,6 +110,7 @@ class ImportResult:
             origins=origins,
             followup_origins={**self.followup_origins, **other.followup_origins},
             aliases={**self.aliases, **other.aliases},
+            skipped=self.skipped + other.skipped,
         )
 
     def attach_followups(
