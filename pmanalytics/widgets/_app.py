@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +77,7 @@ class SessionApp(w.VBox):  # type: ignore[misc]
         self.report_dir = str(report_dir or session.folder)
         self.live_interval = live_interval
         if suggester is suggest_themes and not warmed():  # warm it while people read
-            threading.Thread(target=warm_suggester, daemon=True, name="pm-warm").start()
+            warm_suggester()
         self.seat: Seat | None = None
         self.denied = ""
         if key is not None or session.needs_keys:

@@ -27,16 +27,20 @@ _WARMED = threading.Event()
 
 
 def warm_suggester() -> None:
-    """Import the theme suggester (scikit-learn) and run it once, so the first "Suggest
-    themes" answers at once. The app starts this in a background thread when it opens
-    (the session notebook starts it earlier, while the session opens)."""
+    """Make the first "Suggest themes" answer at once: import the theme suggester
+    (scikit-learn) here, in the calling thread, then run it once in a background thread.
+
+    The import happens in the caller's thread on purpose: Python imports running in two
+    threads at once can see each other's half-initialised modules.
+    """
     if _WARMED.is_set():
         return
     _WARMED.set()
     from ..themes import suggest_themes as suggest
 
     texts = ("Disk alert came late", "Disk alert was noisy", "Runbook was stale")
-    suggest([Item(id=f"i-{n}", section="went_well", text=t) for n, t in enumerate(texts, 1)])
+    items = [Item(id=f"i-{n}", section="went_well", text=t) for n, t in enumerate(texts, 1)]
+    threading.Thread(target=suggest, args=(items,), daemon=True, name="pm-warm").start()
 
 
 def short(text: str, width: int = 60) -> str:
