@@ -142,17 +142,20 @@ def test_a_completed_action_is_newly_done_in_the_next_digest(sample: Path, tmp_p
     args = ["digest", str(sample), "--as-of", AS_OF, "--to-folder", str(out), "--nothing-new"]
     assert main([*args, "skip"]) == 0
     first = snapshot(out)
-    assert "uma-krishnan.md" in first
-    path = sample / "2024-11-21-search-packet-loss-0001.md"
-    complete_action(path, "a-2", at=f"{AS_OF}T09:00:00Z")
+    assert "zoe-martin.md" in first
+    path = sample / "2024-12-05-data-pipeline-bad-config-0006.md"
+    assert "Publish an incident commander rota" in _section(
+        (out / "zoe-martin.md").read_text(encoding="utf-8"), "## Overdue"
+    )
+    complete_action(path, "a-5", at=f"{AS_OF}T09:00:00Z")
     for stale in out.iterdir():
         stale.unlink()
     assert main([*args, "skip"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["uma-krishnan.html", "uma-krishnan.md"]
-    text = (out / "uma-krishnan.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["zoe-martin.html", "zoe-martin.md"]
+    text = (out / "zoe-martin.md").read_text(encoding="utf-8")
     done = _section(text, "## Newly done")
-    assert "Tune the noisy search alerts" in done and done.count("\n- ") == 1
-    assert "Tune the noisy search alerts" not in _section(text, "## Overdue")
+    assert "Publish an incident commander rota" in done and done.count("\n- ") == 1
+    assert "Publish an incident commander rota" not in _section(text, "## Overdue")
 
 
 def test_newly_overdue_counts_from_the_previous_digest() -> None:

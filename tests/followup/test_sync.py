@@ -218,15 +218,15 @@ def test_sync_from_files_dry_run_then_apply(
     assert snapshot(sample) == files
     assert main(["sync", str(sample), "--from", export]) == 0
     assert capsys.readouterr().out.startswith("changed 2 action(s) in 2 file(s):")
-    action = next(a for a in read(sample / "2024-12-15-search-traffic-surge-0009.md").actions
-                  if a.id == "a-3")  # fmt: skip
+    action = next(a for a in read(sample / "2024-12-15-search-backlog-0009.md").actions
+                  if a.id == "a-1")  # fmt: skip
     assert action.status == "wont_do" and action.completed_at == _stamp("2025-06-01T10:00:00Z")
 
 
 def test_gh_cli_export_links_label_matched_actions(sample: Path) -> None:
     report = sync(sample, read_tickets(TRACKERS / "gh_issue_list.json"))
     changed = {(c.incident_id, c.action_id): c.after for c in report.changes}
-    pickup = changed[("2024-11-30-search-migration-lock-0004", "a-1")]
+    pickup = changed[("2025-04-09-checkout-api-traffic-surge-0028", "a-1")]
     assert pickup.link == "https://github.com/acme/reliability/issues/41"
     assert pickup.status == "done"
     assert sync(sample, read_tickets(TRACKERS / "gh_issue_list.json")).changes == ()
@@ -362,7 +362,7 @@ def test_live_sources_need_their_settings(
 def test_create_lists_actions_without_a_ticket_and_creates_them_with_yes(
     sample: Path, trackers_env: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = sample / "2024-11-30-search-migration-lock-0004.md"
+    path = sample / "2025-04-09-checkout-api-traffic-surge-0028.md"
     missing = [a.id for a in read(path).actions if a.is_open and a.link is None]
     assert missing
     trackers_env.expect_request(f"/repos/{REPO}/issues", method="GET").respond_with_json([])

@@ -24,7 +24,7 @@ def test_jira_search_json_gives_status_owner_due_and_resolution_time() -> None:
     assert tickets["DSC-8867"].status == "in_progress"
     assert tickets["PAY-5638"].status == "open"  # "Reopened"
     page2 = {t.key: t for t in read_tickets(TRACKERS / "jira_search_page2.json")}
-    assert page2["DAT-2034"].status == "wont_do"  # resolution "Won't Do" wins over "Closed"
+    assert page2["CHK-6026"].status == "wont_do"  # resolution "Won't Do" wins over "Closed"
 
 
 def test_jira_csv_export_of_the_import_fixtures() -> None:
@@ -63,7 +63,7 @@ def test_linear_csv_export() -> None:
     assert tickets["IDN-1306"].status == "done"
     assert tickets["IDN-1306"].completed_at == datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
     assert tickets["IDN-1306"].incident_ids == ("2024-11-21-search-packet-loss-0001",)
-    assert tickets["DAT-2034"].status == "wont_do"
+    assert tickets["CHK-6026"].status == "wont_do"
     assert tickets["ENG-77"].status == "open" and tickets["ENG-77"].owner is None
 
 
