@@ -85,6 +85,7 @@ def test_the_session_report_export_has_no_serious_violation(browser, tmp_path):
     for _ in range(3):
         session.next_phase(by=session.facilitator)
     first = session.add_item("lessons_learned", "Certificate expiry had no alert", by="Cy")
+    session.reveal(by=session.facilitator)  # reflection is private until revealed
     theme = session.create_theme("Certificates", [first.data.item_id], by="Cy")
     session.add_action("Alert before expiry", by="Cy", owner="Bo", theme_id=theme.data.theme_id)
     (path,) = report.export(session, tmp_path / "out")
