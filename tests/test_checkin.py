@@ -165,7 +165,7 @@ def test_cli_report_writes_the_html_export(folder, tmp_path, capsys):
     assert main(["report", str(folder), "--html", str(out), "--as-of", AS_OF]) == 0
     assert "wrote" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
-    assert text.count("Plotly.newPlot") == 6
+    assert text.count('class="pm-plot-spec"') == 6  # one figure spec per chart, drawn by one script
     assert "3 incidents · 4 actions" in text
 
 
