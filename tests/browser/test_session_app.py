@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from tests.browser.conftest import voila
@@ -27,8 +26,6 @@ def test_an_item_added_in_the_page_shows_on_the_board_and_in_the_journal(browser
         page.get_by_placeholder("Write a note…").fill(TEXT)
         page.get_by_role("button", name="Add item").click()
         page.locator(".pmb-card", has_text=TEXT).wait_for(timeout=30_000)
-        if os.environ.get("PMANALYTICS_SCREENSHOTS") == "1":
-            page.screenshot(path=str(REPO / "docs" / "session-app.png"), full_page=True)
         page.close()
         # Resume in a fresh page (a new kernel replays the journal): the countdown runs
         # with no click at all.
