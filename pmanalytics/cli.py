@@ -237,13 +237,17 @@ def _validate(args: argparse.Namespace) -> int:
     for row in corpus.errors.to_dict("records"):
         where = row["path"] if pd.isna(row["line"]) else f"{row['path']}:{row['line']}"
         _say(f"{where}: {row['message']}")
+    skipped = corpus.warnings[corpus.warnings["line"].isna()]  # whole files not loaded, and why
+    for row in skipped.to_dict("records"):
+        _say(f"{row['path']}: not loaded: {row['message']}")
+    also = f"; {len(skipped)} file(s) not loaded (above)" if len(skipped) else ""
     if len(corpus.errors):
         _say(
-            f"{len(corpus.errors)} problem(s); {len(corpus.incidents)} post-mortem(s) OK",
+            f"{len(corpus.errors)} problem(s); {len(corpus.incidents)} post-mortem(s) OK{also}",
             error=True,
         )
         return 1
-    print(f"{len(corpus.incidents)} post-mortem(s) OK")
+    _say(f"{len(corpus.incidents)} post-mortem(s) OK{also}")
     return 0
 
 

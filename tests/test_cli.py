@@ -312,3 +312,16 @@ def test_file_names_in_messages_are_made_visible(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "\x1b" not in err and "gone\ufffd]0;owned\ufffd\ufffd[2J" in err
     assert err.count("\n") == 1
+
+
+def test_validate_names_every_file_it_does_not_load_and_exits_0_for_them(tmp_path, capsys):
+    pm.write(pm.PostMortem(id="pm-1", title="Disk full"), tmp_path)
+    (tmp_path / "README.md").write_text("# About these post-mortems\n")
+    (tmp_path / "LICENSE").write_text("Permission is hereby granted...\n")
+    (tmp_path / "PM2024-002").write_text("# Cache stampede\n\n## Summary\n\nThe cache fell over.\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "2 post-mortem(s) OK; 2 file(s) not loaded" in text  # the bare file is read
+    assert "README.md: not loaded: a repository document" in text
+    assert "LICENSE: not loaded: a repository document" in text
