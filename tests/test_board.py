@@ -9,7 +9,7 @@ import pytest
 
 import pmanalytics as pm
 from pmanalytics.session import Session, SessionSettings
-from pmanalytics.session.board_view import board_view
+from pmanalytics.session.card_board import board_view
 from pmanalytics.widgets.board import COMMANDS, BoardWidget
 
 
@@ -75,6 +75,9 @@ def test_reflection_shows_one_column_per_section_with_the_cards_in_them(board):
     go_to(board, "individual_reflection")
     a = add(board, "Paging reached on-call fast", by="Ana")
     b = add(board, "Expiry dates live in a wiki page", "lessons_learned", by="Bo")
+    assert [c["id"] for c in board.view["cards"]] == [b]  # Ana's note is private to her
+    board.session.reveal(by=board.session.facilitator)
+    board.sync()
     view = board.view
     assert view["mode"] == "columns"
     assert [c["key"] for c in view["columns"]] == [s.key for s in board.session.template.sections]
@@ -299,3 +302,33 @@ def test_in_the_form_app_the_board_takes_the_board_slot_and_follows_the_app(tmp_
     assert board.view["mode"] == "columns"  # the app's commands show on the board
     board.send_command({"cmd": "add_item", "section": "went_well", "text": "Paging worked"})
     assert [label for label, _ in app.item_choice.options] == ["i-1: Paging worked"]
+
+
+def test_the_board_hides_others_private_notes_and_anonymous_authors(tmp_path, clock):
+    session = make_session(tmp_path, clock)
+    for _ in range(3):  # to individual reflection, where notes are private
+        session.next_phase(by=session.facilitator)
+    mine = session.add_item("lessons_learned", "Nobody owned the certificate", by="Ana")
+    hidden = session.add_item("went_well", "Paging was quick", by="Bo", anonymous=True)
+    now = session.now()
+    seen_by_ana = {card["id"] for card in board_view(session.state, "Ana", now)["cards"]}
+    assert mine.data.item_id in seen_by_ana and hidden.data.item_id not in seen_by_ana
+    session.reveal(by=session.facilitator)
+    cards = {card["id"]: card for card in board_view(session.state, "Ana", now)["cards"]}
+    assert cards[hidden.data.item_id]["author"] is None  # anonymous to everyone
+    assert cards[mine.data.item_id]["author"] == "Ana"
+
+
+def test_a_board_holding_a_key_cannot_become_someone_else(tmp_path, clock):
+    board = BoardWidget(make_session(tmp_path, clock), viewer="Ana", poll_every=None)
+    board.fixed_viewer = "Ana"
+    board.send_command({"cmd": "viewer", "name": "Bo"})
+    board.viewer = "Bo"  # what an edited page could sync
+    board.send_command({"cmd": "next_phase"})
+    assert "only the facilitator ('Cy') may do this, not 'Ana'" in board.message
+    assert board.session.state.phase is None
+    for _ in range(3):
+        board.session.next_phase(by="Cy")
+    board.send_command({"cmd": "add_item", "section": "lessons_learned", "text": "Alerts lag"})
+    (item,) = board.session.state.items.values()
+    assert item.author == "Ana"

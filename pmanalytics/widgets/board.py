@@ -1,6 +1,6 @@
 """The card board: an anywidget whose browser side is plain JavaScript and CSS in this package.
 
-The synced state is only plain data: ``view`` is :func:`pmanalytics.session.board_view.board_view`
+The synced state is only plain data: ``view`` is :func:`pmanalytics.session.card_board.board_view`
 for the person at the keyboard, ``message`` the outcome of the last command (a broken rule
 shows there) and ``draft_nudges`` the blameless nudges for the note being written. Each drag
 or click in the browser sends one message, ``{"cmd": ..., ...}``, and each message calls
@@ -41,7 +41,7 @@ import traitlets
 
 from .._errors import PMError
 from ..session import Session
-from ..session.board_view import board_view, draft_nudges
+from ..session.card_board import board_view, draft_nudges
 
 __all__ = ["COMMANDS", "BoardWidget"]
 
@@ -97,6 +97,9 @@ class BoardWidget(anywidget.AnyWidget):
         self.session = session
         self.on_change = on_change
         self.viewer = viewer or session.facilitator
+        #: The person this page acts as when it holds a participant's key: the browser
+        #: cannot change it (``viewer`` is synced, so a page could try).
+        self.fixed_viewer: str | None = None
         self.observe(lambda _: self.sync(), names="viewer")
         self.on_msg(self._on_message)
         self.sync()
@@ -136,6 +139,9 @@ class BoardWidget(anywidget.AnyWidget):
             poll_every=None,
             compact=True,
         )
+        if app.seat is not None:  # a participant's link: the board acts as that person only
+            board.fixed_viewer = board.viewer = app.seat.name
+            board.sync()
         app.actor.observe(lambda change: setattr(board, "viewer", change["new"]), names="value")
         app.children = [  # the HTML board's slot; the board has its own highlight picker
             board if child is app.board else child
@@ -148,7 +154,7 @@ class BoardWidget(anywidget.AnyWidget):
 
     def sync(self) -> None:
         """Send the board's view of the current session state to the browser."""
-        self.view = board_view(self.session.state, self.viewer, self.session.now())
+        self.view = board_view(self.session.state, self._by, self.session.now())
 
     def poll(self) -> int:
         """Read events other processes appended; re-sync when there were any."""
@@ -173,7 +179,7 @@ class BoardWidget(anywidget.AnyWidget):
             return
         if name == "viewer":  # who is at this keyboard: a view setting, not a command
             chosen = _text(message, "name")
-            if chosen in self.session.members:
+            if chosen in self.session.members and self.fixed_viewer is None:
                 self.viewer = chosen
             return
         command = COMMANDS.get(str(name))
@@ -196,7 +202,7 @@ class BoardWidget(anywidget.AnyWidget):
 
     @property
     def _by(self) -> str:
-        return self.viewer
+        return self.fixed_viewer or self.viewer
 
     def _group(self, message: Mapping[str, Any]) -> str:
         """A card dropped on another card: join its theme, or form a new one with it."""

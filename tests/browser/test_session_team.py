@@ -34,7 +34,7 @@ def board(page: Any) -> Any:
 
 
 def card(page: Any, text: str) -> Any:
-    return page.locator(".pm-item", has_text=text)
+    return page.locator(".pmb-card", has_text=text)
 
 
 def field(page: Any, kind: str, label: str) -> Any:

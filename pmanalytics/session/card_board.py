@@ -93,15 +93,16 @@ def _timer(state: SessionState, now: datetime) -> dict[str, Any] | None:
 
 def _cards(state: SessionState, viewer: str) -> list[dict[str, Any]]:
     mine = state.votes.get(viewer, {})
-    shown_author = not state.anonymous
     cards = []
     for item in state.items.values():
+        if not state.can_see(item.id, viewer):  # someone else's private reflection
+            continue
         cards.append(
             {
                 "id": item.id,
                 "text": item.text,
                 "column": state.column(item),
-                "author": item.author if shown_author else None,
+                "author": state.shown_author(item),
                 "mine": item.author == viewer,
                 "theme_id": item.theme_id,
                 "votes": item.votes,
@@ -208,6 +209,10 @@ def board_view(state: SessionState, viewer: str, now: datetime) -> dict[str, Any
     >>> view = board_view(s.state, "Ana", s.now())
     >>> view["mode"], [c["title"] for c in view["columns"]][:2]
     ('columns', ['What went well', 'Lessons learned'])
+    >>> view["columns"][0]["card_ids"] == [a]  # Bo's note stays private until revealed
+    True
+    >>> _ = s.reveal(by="Cy")
+    >>> view = board_view(s.state, "Ana", s.now())
     >>> view["columns"][0]["card_ids"] == [a, b]
     True
     >>> [len(c["nudges"]) > 0 for c in view["cards"]]
