@@ -103,6 +103,7 @@ def _cards(state: SessionState, viewer: str) -> list[dict[str, Any]]:
                 "text": item.text,
                 "column": state.column(item),
                 "author": state.shown_author(item),
+                "anonymous": state.is_anonymous(item.id),
                 "mine": item.author == viewer,
                 "theme_id": item.theme_id,
                 "votes": item.votes,
@@ -225,13 +226,18 @@ def board_view(state: SessionState, viewer: str, now: datetime) -> dict[str, Any
     mode = "wrap_up" if ended else _MODES.get(phase or "", "intro")
     cards = _cards(state, viewer)
     columns: dict[str, dict[str, Any]] = {
-        spec.key: {"key": spec.key, "title": spec.title, "card_ids": []}
+        spec.key: {"key": spec.key, "title": spec.title, "card_ids": [], "hidden": 0}
         for spec in state.template.sections
     }
     for card in cards:
         key = card["column"]
-        columns.setdefault(key, {"key": key, "title": key.partition(":")[2], "card_ids": []})
-        columns[key]["card_ids"].append(card["id"])
+        empty = {"key": key, "title": key.partition(":")[2], "card_ids": [], "hidden": 0}
+        columns.setdefault(key, empty)["card_ids"].append(card["id"])
+    for item in state.items.values():  # others' private notes: counted, never shown
+        if not state.can_see(item.id, viewer):
+            key = state.column(item)
+            empty = {"key": key, "title": key.partition(":")[2], "card_ids": [], "hidden": 0}
+            columns.setdefault(key, empty)["hidden"] += 1
     groups = _groups(state, viewer)
     try:
         check_voting_open("vote_cast", phase, state.allow_votes_any_phase, state.facilitator)

@@ -30,8 +30,8 @@ def make_session(folder: Path) -> Session:
     facts = source.model_copy(update={"items": (), "themes": (), "actions": ()})
     return Session.create(
         facts, folder, participants=["Ana", "Bo"], facilitator="Cy",
-        settings=SessionSettings(votes_per_participant=3),
-    )  # fmt: skip
+        settings=SessionSettings(votes_per_participant=3, private_reflection=False),
+    )  # fmt: skip  # the board's mechanics; private reflection is tested in test_session_team
 
 
 def events(session: Session) -> list[dict]:

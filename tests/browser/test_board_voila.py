@@ -65,7 +65,7 @@ def test_every_phase_fits_a_laptop_screen_with_the_board_in_view(browser, tmp_pa
         page.goto(url, timeout=90_000)
         page.locator(".pmb").wait_for(timeout=90_000)
         names = ["not-started"]
-        expected = {"individual_reflection": "Nobody owned the payment certificate",
+        expected = {"individual_reflection": "private note(s) by others",
                     "theme_identification": "Certificate ownership",
                     "prioritisation": "4 votes",
                     "action_planning": "✓ discussed",

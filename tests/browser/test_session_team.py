@@ -30,7 +30,7 @@ WAIT = 60_000
 
 
 def board(page: Any) -> Any:
-    return page.locator(".pm-board")
+    return page.locator(".pmb").first
 
 
 def card(page: Any, text: str) -> Any:
@@ -135,7 +135,7 @@ def test_a_team_runs_the_whole_agenda_from_their_own_browsers(browser, postmorte
                 page.locator("button", has_text=re.compile(r"^\s*Vote\s*$")).click()
                 page.wait_for_timeout(300)
         ec.get_by_text("has used all 3 votes").wait_for(timeout=WAIT)  # the budget holds
-        card(carla, NOTES["AN"]).get_by_text("6 ▲").wait_for(timeout=WAIT)
+        card(carla, NOTES["AN"]).get_by_text("▲ 6 votes", exact=True).wait_for(timeout=WAIT)
 
         carla.get_by_role("button", name="Next phase").click()
         phase_is(carla, "Action planning")

@@ -200,6 +200,7 @@ function render({ model, el }) {
   function cardMeta(card, v) {
     const parts = [];
     if (card.author) parts.push(card.author === v.viewer ? `${card.author} (you)` : card.author);
+    else if (card.anonymous) parts.push("anonymous");
     if (card.votes) parts.push(`▲ ${plural(card.votes, "vote")}`);
     if (card.theme_id && v.mode === "columns") parts.push(`⬡ ${themeLabel(card.theme_id)}`);
     if (ui.highlight && card.author === ui.highlight) parts.push("★ highlighted");
@@ -346,6 +347,7 @@ function render({ model, el }) {
           h("h3", { id: heading }, `${column.title} `, h("span", { class: "pmb-count" }, `(${plural(column.card_ids.length, "note")})`)),
           writable && v.sections.some((s) => s.key === column.key) ? noteForm(column, v) : null,
           h("ul", { class: "pmb-cards", "aria-label": `Notes in ${column.title}` }, column.card_ids.map((id) => card(cards.get(id), v, { edit: writable }))),
+          column.hidden ? h("p", { class: "pmb-hidden" }, `${column.hidden} private note(s) by others, shown when the facilitator reveals them`) : null,
         );
       }),
     );
